@@ -1,0 +1,251 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+)
+
+// Defaults of SecurePipelineArgs. Pulumi.yaml declares the same values; a
+// test keeps the two in step.
+const (
+	DefaultNamePrefix                         = "sdp"
+	DefaultKeyDeletionWindowDays              = 30
+	DefaultNoncurrentVersionExpirationDays    = 90
+	DefaultAbortIncompleteMultipartUploadDays = 7
+	DefaultLogTransitionDays                  = 90
+	DefaultLogExpirationDays                  = 730
+	DefaultAccessLogExpirationDays            = 365
+	DefaultObjectLockMode                     = ObjectLockGovernance
+	DefaultObjectLockDays                     = 365
+	DefaultRecordManagementEvents             = true
+)
+
+// The folders of the raw bucket. Uploads go to IncomingPrefix; the
+// provenance function reads only there.
+const (
+	IncomingPrefix  = "incoming/"
+	ProcessedPrefix = "processed/"
+	TestPrefix      = "test/"
+)
+
+// DevEnvironment is the environment whose data-bearing resources are not
+// protected by default, so that it can be torn down and rebuilt.
+const DevEnvironment = "dev"
+
+// SecurePipelineArgs configures a SecurePipeline. Zero values take the
+// defaults listed on each field; ArgsFromConfig fills it from stack config.
+type SecurePipelineArgs struct {
+	// Environment names the environment, usually the stack name. Required.
+	Environment string
+	// NamePrefix starts every generated name. Default DefaultNamePrefix.
+	NamePrefix string
+	// RawBucketName names the raw-data bucket.
+	// Default "<NamePrefix>-<Environment>-raw-data".
+	RawBucketName string
+	// LogBucketName names the CloudTrail log bucket.
+	// Default "<NamePrefix>-<Environment>-cloudtrail-log".
+	LogBucketName string
+	// AccessLogBucketName names the S3 server-access-log bucket.
+	// Default "<NamePrefix>-<Environment>-access-logs".
+	AccessLogBucketName string
+	// TrailName names the CloudTrail trail.
+	// Default "<NamePrefix>-<Environment>-trail".
+	TrailName string
+	// KeyDeletionWindowDays is the KMS key's deletion waiting period, 7-30.
+	// Default DefaultKeyDeletionWindowDays.
+	KeyDeletionWindowDays int
+	// NoncurrentVersionExpirationDays is how long overwritten and deleted
+	// object versions are kept. Default DefaultNoncurrentVersionExpirationDays.
+	NoncurrentVersionExpirationDays int
+	// AbortIncompleteMultipartUploadDays is how long unfinished multipart
+	// uploads keep their parts. Default DefaultAbortIncompleteMultipartUploadDays.
+	AbortIncompleteMultipartUploadDays int
+	// LogTransitionDays moves CloudTrail logs to Glacier Instant Retrieval.
+	// Default DefaultLogTransitionDays.
+	LogTransitionDays int
+	// LogExpirationDays deletes CloudTrail logs. Default DefaultLogExpirationDays.
+	LogExpirationDays int
+	// AccessLogExpirationDays deletes server access logs.
+	// Default DefaultAccessLogExpirationDays.
+	AccessLogExpirationDays int
+	// ObjectLockMode is the log bucket's default retention mode,
+	// ObjectLockGovernance or ObjectLockCompliance. Default DefaultObjectLockMode.
+	ObjectLockMode string
+	// ObjectLockDays is the log bucket's default retention.
+	// Default DefaultObjectLockDays.
+	ObjectLockDays int
+	// RecordManagementEvents adds management events to the trail.
+	// Nil means DefaultRecordManagementEvents.
+	RecordManagementEvents *bool
+	// ForceDestroy lets `pulumi destroy` delete buckets that hold objects.
+	// Default false.
+	ForceDestroy bool
+	// Protect makes Pulumi refuse to delete the key and the buckets. Nil means
+	// true, except in the DevEnvironment.
+	Protect *bool
+	// Tags are added to every taggable resource, over the default tags
+	// project, environment and managed-by.
+	Tags map[string]string
+}
+
+// Config keys, as set with `pulumi config set <key> <value>`. Validation
+// errors name them so that a stack's owner knows what to change.
+const (
+	keyNamePrefix                         = "namePrefix"
+	keyRawBucketName                      = "rawBucketName"
+	keyLogBucketName                      = "logBucketName"
+	keyAccessLogBucketName                = "accessLogBucketName"
+	keyTrailName                          = "trailName"
+	keyKMSDeletionWindowDays              = "kmsDeletionWindowDays"
+	keyNoncurrentVersionExpirationDays    = "noncurrentVersionExpirationDays"
+	keyAbortIncompleteMultipartUploadDays = "abortIncompleteMultipartUploadDays"
+	keyLogTransitionDays                  = "logTransitionDays"
+	keyLogExpirationDays                  = "logExpirationDays"
+	keyAccessLogExpirationDays            = "accessLogExpirationDays"
+	keyObjectLockMode                     = "objectLockMode"
+	keyObjectLockDays                     = "objectLockDays"
+	keyRecordManagementEvents             = "recordManagementEvents"
+	keyForceDestroy                       = "forceDestroy"
+	keyProtect                            = "protect"
+)
+
+// settingError names a setting both ways, as the config key and as the Go
+// field, and says how to fix it.
+func settingError(key, field string, value any, problem, fix string) error {
+	return fmt.Errorf("config %q (SecurePipelineArgs.%s) = %v: %s; %s", key, field, value, problem, fix)
+}
+
+// withDefaults returns a copy of a with every zero field set to its default.
+// It is the one place defaults are applied.
+func (a SecurePipelineArgs) withDefaults() SecurePipelineArgs {
+	orDefault := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	if a.NamePrefix == "" {
+		a.NamePrefix = DefaultNamePrefix
+	}
+	base := a.NamePrefix + "-" + a.Environment
+	if a.RawBucketName == "" {
+		a.RawBucketName = base + "-raw-data"
+	}
+	if a.LogBucketName == "" {
+		a.LogBucketName = base + "-cloudtrail-log"
+	}
+	if a.AccessLogBucketName == "" {
+		a.AccessLogBucketName = base + "-access-logs"
+	}
+	if a.TrailName == "" {
+		a.TrailName = base + "-trail"
+	}
+	orDefault(&a.KeyDeletionWindowDays, DefaultKeyDeletionWindowDays)
+	orDefault(&a.NoncurrentVersionExpirationDays, DefaultNoncurrentVersionExpirationDays)
+	orDefault(&a.AbortIncompleteMultipartUploadDays, DefaultAbortIncompleteMultipartUploadDays)
+	orDefault(&a.LogTransitionDays, DefaultLogTransitionDays)
+	orDefault(&a.LogExpirationDays, DefaultLogExpirationDays)
+	orDefault(&a.AccessLogExpirationDays, DefaultAccessLogExpirationDays)
+	orDefault(&a.ObjectLockDays, DefaultObjectLockDays)
+	if a.ObjectLockMode == "" {
+		a.ObjectLockMode = DefaultObjectLockMode
+	}
+	if a.RecordManagementEvents == nil {
+		v := DefaultRecordManagementEvents
+		a.RecordManagementEvents = &v
+	}
+	if a.Protect == nil {
+		v := a.Environment != DevEnvironment
+		a.Protect = &v
+	}
+	tags := map[string]string{
+		"project":     "secure-data-pipeline",
+		"environment": a.Environment,
+		"managed-by":  "pulumi",
+	}
+	maps.Copy(tags, a.Tags)
+	a.Tags = tags
+	return a
+}
+
+// Validate reports every invalid setting at once, each naming its config key
+// and Go field and saying what to change. Zero values are valid: they take
+// the defaults.
+func (a *SecurePipelineArgs) Validate() error {
+	if a == nil {
+		return errors.New("secure pipeline: args are required; use ArgsFromConfig or build a SecurePipelineArgs")
+	}
+	if a.Environment == "" {
+		return errors.New("secure pipeline: SecurePipelineArgs.Environment is empty; set it to the environment's name, usually ctx.Stack()")
+	}
+	r := a.withDefaults()
+	var errs []error
+
+	derived := fmt.Sprintf("; it defaults to %q from namePrefix and the stack name, so set a lowercase namePrefix or the name itself", r.NamePrefix+"-"+a.Environment+"-…")
+	for _, n := range []struct{ key, field, value, set string }{
+		{keyRawBucketName, "RawBucketName", r.RawBucketName, a.RawBucketName},
+		{keyLogBucketName, "LogBucketName", r.LogBucketName, a.LogBucketName},
+		{keyAccessLogBucketName, "AccessLogBucketName", r.AccessLogBucketName, a.AccessLogBucketName},
+	} {
+		if err := validateBucketName(n.key, n.value); err != nil {
+			fix := fmt.Sprintf("run: pulumi config set %s <name>", n.key)
+			if n.set == "" {
+				fix += derived
+			}
+			errs = append(errs, settingError(n.key, n.field, fmt.Sprintf("%q", n.value), err.Error(), fix))
+		}
+	}
+	if !trailNamePattern.MatchString(r.TrailName) {
+		errs = append(errs, settingError(keyTrailName, "TrailName", fmt.Sprintf("%q", r.TrailName),
+			"not a valid trail name", "use 3-128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit"))
+	}
+	if r.RawBucketName == r.LogBucketName || r.RawBucketName == r.AccessLogBucketName || r.LogBucketName == r.AccessLogBucketName {
+		errs = append(errs, settingError(keyRawBucketName, "RawBucketName", fmt.Sprintf("%q", r.RawBucketName),
+			"the raw, log and access-log buckets must have three different names", "change rawBucketName, logBucketName or accessLogBucketName"))
+	}
+
+	for _, d := range []struct {
+		key, field string
+		value      int
+		min, max   int
+	}{
+		{keyKMSDeletionWindowDays, "KeyDeletionWindowDays", r.KeyDeletionWindowDays, 7, 30},
+		{keyNoncurrentVersionExpirationDays, "NoncurrentVersionExpirationDays", r.NoncurrentVersionExpirationDays, 1, 0},
+		{keyAbortIncompleteMultipartUploadDays, "AbortIncompleteMultipartUploadDays", r.AbortIncompleteMultipartUploadDays, 1, 0},
+		{keyLogTransitionDays, "LogTransitionDays", r.LogTransitionDays, 1, 0},
+		{keyLogExpirationDays, "LogExpirationDays", r.LogExpirationDays, 1, 0},
+		{keyAccessLogExpirationDays, "AccessLogExpirationDays", r.AccessLogExpirationDays, 1, 0},
+		{keyObjectLockDays, "ObjectLockDays", r.ObjectLockDays, 1, 0},
+	} {
+		switch {
+		case d.max > 0 && (d.value < d.min || d.value > d.max):
+			errs = append(errs, settingError(d.key, d.field, d.value, fmt.Sprintf("must be between %d and %d days", d.min, d.max),
+				fmt.Sprintf("run: pulumi config set %s %d", d.key, d.max)))
+		case d.value < d.min:
+			errs = append(errs, settingError(d.key, d.field, d.value, "must be a positive number of days",
+				fmt.Sprintf("run: pulumi config set %s <days>, with days >= %d", d.key, d.min)))
+		}
+	}
+	if r.LogExpirationDays <= r.LogTransitionDays && r.LogTransitionDays > 0 {
+		errs = append(errs, settingError(keyLogExpirationDays, "LogExpirationDays", r.LogExpirationDays,
+			fmt.Sprintf("logs would expire before they move to archive storage after logTransitionDays (%d)", r.LogTransitionDays),
+			"set logExpirationDays greater than logTransitionDays"))
+	}
+	if r.LogExpirationDays < r.ObjectLockDays {
+		errs = append(errs, settingError(keyLogExpirationDays, "LogExpirationDays", r.LogExpirationDays,
+			fmt.Sprintf("shorter than objectLockDays (%d), so locked logs could not expire", r.ObjectLockDays),
+			"set logExpirationDays >= objectLockDays, or lower objectLockDays"))
+	}
+	if r.ObjectLockMode != ObjectLockGovernance && r.ObjectLockMode != ObjectLockCompliance {
+		errs = append(errs, settingError(keyObjectLockMode, "ObjectLockMode", fmt.Sprintf("%q", r.ObjectLockMode),
+			"not an Object Lock mode", fmt.Sprintf("accepted values are %s and %s (uppercase); run: pulumi config set %s %s",
+				ObjectLockGovernance, ObjectLockCompliance, keyObjectLockMode, ObjectLockGovernance)))
+	}
+	for k := range a.Tags {
+		if k == "" || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			errs = append(errs, settingError("(none)", "Tags", fmt.Sprintf("%q", k), "tag keys must be non-empty and must not start with \"aws:\"", "rename the tag"))
+		}
+	}
+	return errors.Join(errs...)
+}

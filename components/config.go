@@ -1,0 +1,97 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// ArgsFromConfig reads the stack's configuration (see Pulumi.yaml for every
+// key, its type and its default), applies the defaults and validates the
+// result. Every problem is reported at once, each naming its config key and
+// the command that fixes it. The environment is the stack name.
+func ArgsFromConfig(ctx *pulumi.Context) (*SecurePipelineArgs, error) {
+	cfg := config.New(ctx, "")
+	return argsFromSettings(ctx.Stack(), func(key string) (string, bool) {
+		v, err := cfg.Try(key)
+		return v, err == nil
+	})
+}
+
+// argsFromSettings builds args from a lookup of raw config values; a key that
+// is not set takes its default.
+func argsFromSettings(stack string, lookup func(key string) (string, bool)) (*SecurePipelineArgs, error) {
+	r := settingsReader{lookup: lookup}
+	args := SecurePipelineArgs{
+		Environment:                        stack,
+		NamePrefix:                         r.text(keyNamePrefix),
+		RawBucketName:                      r.text(keyRawBucketName),
+		LogBucketName:                      r.text(keyLogBucketName),
+		AccessLogBucketName:                r.text(keyAccessLogBucketName),
+		TrailName:                          r.text(keyTrailName),
+		KeyDeletionWindowDays:              r.days(keyKMSDeletionWindowDays),
+		NoncurrentVersionExpirationDays:    r.days(keyNoncurrentVersionExpirationDays),
+		AbortIncompleteMultipartUploadDays: r.days(keyAbortIncompleteMultipartUploadDays),
+		LogTransitionDays:                  r.days(keyLogTransitionDays),
+		LogExpirationDays:                  r.days(keyLogExpirationDays),
+		AccessLogExpirationDays:            r.days(keyAccessLogExpirationDays),
+		ObjectLockMode:                     r.text(keyObjectLockMode),
+		ObjectLockDays:                     r.days(keyObjectLockDays),
+		RecordManagementEvents:             r.flag(keyRecordManagementEvents),
+		Protect:                            r.flag(keyProtect),
+	}
+	if force := r.flag(keyForceDestroy); force != nil {
+		args.ForceDestroy = *force
+	}
+	if err := errors.Join(r.errs...); err != nil {
+		return nil, err
+	}
+	if err := args.Validate(); err != nil {
+		return nil, err
+	}
+	resolved := args.withDefaults()
+	return &resolved, nil
+}
+
+// settingsReader parses raw config values, collecting one error per bad key
+// so that a stack's owner sees every problem in one run.
+type settingsReader struct {
+	lookup func(key string) (string, bool)
+	errs   []error
+}
+
+func (r *settingsReader) text(key string) string {
+	v, _ := r.lookup(key)
+	return v
+}
+
+// days parses a whole number of days. Zero is refused here, although it
+// means "default" in SecurePipelineArgs: a stack that says 0 means 0.
+func (r *settingsReader) days(key string) int {
+	v, ok := r.lookup(key)
+	if !ok || v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		r.errs = append(r.errs, fmt.Errorf("config %q = %q: must be a whole number of days, 1 or more; run: pulumi config set %s <days>", key, v, key))
+		return 0
+	}
+	return n
+}
+
+func (r *settingsReader) flag(key string) *bool {
+	v, ok := r.lookup(key)
+	if !ok || v == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		r.errs = append(r.errs, fmt.Errorf("config %q = %q: must be true or false; run: pulumi config set %s true", key, v, key))
+		return nil
+	}
+	return &b
+}

@@ -1,0 +1,154 @@
+package components
+
+import (
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// SecurePipelineType is the type token of SecurePipeline. It is part of
+// every resource's URN: changing it replaces the whole pipeline.
+const SecurePipelineType = "secure-data-pipeline:index:SecurePipeline"
+
+// SecurePipeline is one environment's secure ingestion pipeline: the key,
+// the access-log bucket, the raw bucket and the audit trail.
+type SecurePipeline struct {
+	pulumi.ResourceState
+
+	// Key encrypts the raw bucket, the trail's logs and the log bucket.
+	Key *PipelineKey
+	// AccessLogs receives the server access logs of the other buckets.
+	AccessLogs *AccessLogBucket
+	// Raw is the bucket files arrive in.
+	Raw *RawBucket
+	// Audit is the trail and its log bucket.
+	Audit *AuditTrail
+
+	outputs map[string]pulumi.StringOutput
+}
+
+// NewSecurePipeline creates the pipeline. Zero fields of args take their
+// defaults; invalid ones fail before anything is registered.
+func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArgs, opts ...pulumi.ResourceOption) (*SecurePipeline, error) {
+	if err := args.Validate(); err != nil {
+		return nil, err
+	}
+	a := args.withDefaults()
+	c := &SecurePipeline{}
+	if err := ctx.RegisterComponentResource(SecurePipelineType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+
+	account, err := LookupAccount(ctx, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	c.Key, err = NewPipelineKey(ctx, name+"-key", &PipelineKeyArgs{
+		Alias:              "alias/" + a.NamePrefix + "-" + a.Environment,
+		Description:        "secure-data-pipeline " + a.Environment + ": raw data, CloudTrail logs and log bucket",
+		Account:            account,
+		TrailName:          a.TrailName,
+		DeletionWindowDays: a.KeyDeletionWindowDays,
+		Protect:            *a.Protect,
+		Tags:               a.Tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	c.AccessLogs, err = NewAccessLogBucket(ctx, name+"-access-logs", &AccessLogBucketArgs{
+		BucketName:                         a.AccessLogBucketName,
+		Account:                            account,
+		SourceBuckets:                      []string{a.RawBucketName, a.LogBucketName},
+		ExpirationDays:                     a.AccessLogExpirationDays,
+		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
+		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
+		ForceDestroy:                       a.ForceDestroy,
+		Protect:                            *a.Protect,
+		Tags:                               a.Tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	c.Raw, err = NewRawBucket(ctx, name+"-raw", &RawBucketArgs{
+		BucketName:                         a.RawBucketName,
+		Account:                            account,
+		KMSKeyARN:                          c.Key.KeyARN,
+		AccessLogBucket:                    c.AccessLogs.BucketName,
+		Prefixes:                           []string{IncomingPrefix, ProcessedPrefix, TestPrefix},
+		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
+		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
+		ForceDestroy:                       a.ForceDestroy,
+		Protect:                            *a.Protect,
+		Tags:                               a.Tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	c.Audit, err = NewAuditTrail(ctx, name+"-audit", &AuditTrailArgs{
+		TrailName:                          a.TrailName,
+		LogBucketName:                      a.LogBucketName,
+		Account:                            account,
+		KMSKeyARN:                          c.Key.KeyARN,
+		DataEventBucketNames:               []string{a.RawBucketName},
+		RecordManagementEvents:             *a.RecordManagementEvents,
+		AccessLogBucket:                    c.AccessLogs.BucketName,
+		ObjectLockMode:                     a.ObjectLockMode,
+		ObjectLockDays:                     a.ObjectLockDays,
+		TransitionDays:                     a.LogTransitionDays,
+		ExpirationDays:                     a.LogExpirationDays,
+		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
+		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
+		ForceDestroy:                       a.ForceDestroy,
+		Protect:                            *a.Protect,
+		Tags:                               a.Tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	c.outputs = map[string]pulumi.StringOutput{
+		OutputKMSKeyARN:           c.Key.KeyARN,
+		OutputKMSKeyAlias:         c.Key.AliasName,
+		OutputRawBucketName:       c.Raw.BucketName,
+		OutputRawBucketARN:        c.Raw.BucketARN,
+		OutputLogBucketName:       c.Audit.LogBucketName,
+		OutputAccessLogBucketName: c.AccessLogs.BucketName,
+		OutputTrailARN:            c.Audit.TrailARN,
+		OutputTrailName:           c.Audit.TrailName,
+		OutputIncomingPrefix:      pulumi.String(IncomingPrefix).ToStringOutput(),
+	}
+	registered := pulumi.Map{}
+	for k, v := range c.outputs {
+		registered[k] = v
+	}
+	return c, ctx.RegisterResourceOutputs(c, registered)
+}
+
+// Outputs returns the pipeline's stack outputs by name (see the Output*
+// constants).
+func (p *SecurePipeline) Outputs() map[string]pulumi.StringOutput {
+	out := make(map[string]pulumi.StringOutput, len(p.outputs))
+	for k, v := range p.outputs {
+		out[k] = v
+	}
+	return out
+}
+
+// Export makes the pipeline's outputs the stack's outputs, the contract
+// other teams read through stack references.
+func (p *SecurePipeline) Export(ctx *pulumi.Context) error {
+	names := make([]string, 0, len(p.outputs))
+	for k := range p.outputs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		ctx.Export(k, p.outputs[k])
+	}
+	return nil
+}
