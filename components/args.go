@@ -193,7 +193,7 @@ func (a *SecurePipelineArgs) Validate() error {
 			if n.set == "" {
 				fix += derived
 			}
-			errs = append(errs, settingError(n.key, n.field, fmt.Sprintf("%q", n.value), err.Error(), fix))
+			errs = append(errs, fmt.Errorf("config %q (SecurePipelineArgs.%s): %w; %s", n.key, n.field, err, fix))
 		}
 	}
 	if !trailNamePattern.MatchString(r.TrailName) {
@@ -227,7 +227,7 @@ func (a *SecurePipelineArgs) Validate() error {
 				fmt.Sprintf("run: pulumi config set %s <days>, with days >= %d", d.key, d.min)))
 		}
 	}
-	if r.LogExpirationDays <= r.LogTransitionDays && r.LogTransitionDays > 0 {
+	if r.LogExpirationDays <= r.LogTransitionDays {
 		errs = append(errs, settingError(keyLogExpirationDays, "LogExpirationDays", r.LogExpirationDays,
 			fmt.Sprintf("logs would expire before they move to archive storage after logTransitionDays (%d)", r.LogTransitionDays),
 			"set logExpirationDays greater than logTransitionDays"))

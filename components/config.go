@@ -46,10 +46,9 @@ func argsFromSettings(stack string, lookup func(key string) (string, bool)) (*Se
 	if force := r.flag(keyForceDestroy); force != nil {
 		args.ForceDestroy = *force
 	}
-	if err := errors.Join(r.errs...); err != nil {
-		return nil, err
-	}
-	if err := args.Validate(); err != nil {
+	// Unparsable values were left at their defaults, so validation still
+	// finds every other problem in the same run.
+	if err := errors.Join(append(r.errs, args.Validate())...); err != nil {
 		return nil, err
 	}
 	resolved := args.withDefaults()

@@ -278,3 +278,6 @@ const (
 	accessBucketARN   = "arn:aws:s3:::" + accessBucketName
 	cloudtrailService = "cloudtrail.amazonaws.com"
 )
+
+// resourceKey converts a string to a property key.
+func resourceKey(s string) resource.PropertyKey { return resource.PropertyKey(s) }
