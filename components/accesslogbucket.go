@@ -78,7 +78,7 @@ type AccessLogBucket struct {
 
 	// Bucket is the S3 bucket itself.
 	Bucket *s3.BucketV2
-	// BucketName is the bucket's name.
+	// BucketName is the bucket's name, known once its policy lets S3 deliver.
 	BucketName pulumi.StringOutput `pulumi:"bucketName"`
 }
 
@@ -112,7 +112,7 @@ func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketA
 	if err != nil {
 		return nil, err
 	}
-	_, err = s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+	bucketPolicy, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
 		Policy: pulumi.String(policy),
 	}, parent, pulumi.DependsOn(ready))
@@ -141,7 +141,11 @@ func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketA
 		return nil, err
 	}
 
-	c.BucketName = bucket.Bucket
+	// The name carries a dependency on the policy: a bucket that names this
+	// one as its logging target must not be configured before S3 may deliver.
+	c.BucketName = pulumi.All(bucket.Bucket, bucketPolicy.ID()).ApplyT(func(v []any) string {
+		return v[0].(string)
+	}).(pulumi.StringOutput)
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"bucketName": c.BucketName})
 }
 

@@ -84,9 +84,6 @@ type RawBucket struct {
 	BucketName pulumi.StringOutput `pulumi:"bucketName"`
 	// BucketARN is the bucket's ARN.
 	BucketARN pulumi.StringOutput `pulumi:"bucketArn"`
-	// Ready holds every resource that configures the bucket; depend on it
-	// before writing to the bucket.
-	Ready []pulumi.Resource
 }
 
 // NewRawBucket creates the raw-data bucket and its hardening.
@@ -173,7 +170,6 @@ func NewRawBucket(ctx *pulumi.Context, name string, args *RawBucketArgs, opts ..
 
 	c.BucketName = bucket.Bucket
 	c.BucketARN = bucket.Arn
-	c.Ready = ready
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"bucketName": c.BucketName,
 		"bucketArn":  c.BucketARN,

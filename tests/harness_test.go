@@ -226,7 +226,9 @@ func (r registration) path(p string) resource.PropertyValue {
 	for _, step := range strings.Split(p, ".") {
 		index := -1
 		if i := strings.IndexByte(step, '['); i >= 0 {
-			fmt.Sscanf(step[i:], "[%d]", &index)
+			if _, err := fmt.Sscanf(step[i:], "[%d]", &index); err != nil {
+				return resource.NewNullProperty()
+			}
 			step = step[:i]
 		}
 		if v.IsSecret() {
