@@ -93,20 +93,16 @@ func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketA
 	}
 	parent := pulumi.Parent(c)
 
-	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
-		Bucket:       pulumi.String(args.BucketName),
-		ForceDestroy: pulumi.Bool(args.ForceDestroy),
-		Tags:         pulumi.ToStringMap(args.Tags),
-	}, parent, pulumi.Protect(args.Protect))
+	bucket, ready, err := newHardenedBucket(ctx, name, bucketSpec{
+		BucketName:   args.BucketName,
+		ForceDestroy: args.ForceDestroy,
+		Protect:      args.Protect,
+		Tags:         args.Tags,
+	}, c)
 	if err != nil {
 		return nil, err
 	}
 	c.Bucket = bucket
-
-	ready, err := hardenBucket(ctx, name, bucket, bucketBaseline{}, c)
-	if err != nil {
-		return nil, err
-	}
 
 	policy, err := accessLogBucketPolicy(args.Account, args.BucketName, args.SourceBuckets).JSON()
 	if err != nil {

@@ -149,27 +149,20 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 	}
 	parent := pulumi.Parent(c)
 
-	bucket, err := s3.NewBucketV2(ctx, name+"-log-bucket", &s3.BucketV2Args{
-		Bucket:       pulumi.String(args.LogBucketName),
-		ForceDestroy: pulumi.Bool(args.ForceDestroy),
-		// Object Lock can only be switched on when the bucket is created.
-		ObjectLockEnabled: pulumi.Bool(true),
-		Tags:              pulumi.ToStringMap(args.Tags),
-	}, parent, pulumi.Protect(args.Protect))
-	if err != nil {
-		return nil, err
-	}
-	c.LogBucket = bucket
-
 	logBucket := name + "-log"
-	ready, err := hardenBucket(ctx, logBucket, bucket, bucketBaseline{
+	bucket, ready, err := newHardenedBucket(ctx, logBucket, bucketSpec{
+		BucketName:      args.LogBucketName,
 		KMSKeyARN:       args.KMSKeyARN,
 		AccessLogBucket: args.AccessLogBucket,
-		AccessLogPrefix: args.LogBucketName + "/",
+		ObjectLock:      true,
+		ForceDestroy:    args.ForceDestroy,
+		Protect:         args.Protect,
+		Tags:            args.Tags,
 	}, c)
 	if err != nil {
 		return nil, err
 	}
+	c.LogBucket = bucket
 
 	lock, err := s3.NewBucketObjectLockConfigurationV2(ctx, logBucket+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
 		Bucket: bucket.ID(),

@@ -7,25 +7,53 @@ import (
 	"github.com/caa304/secure-data-pipeline/components/policydoc"
 )
 
-// bucketBaseline is the hardening every bucket of the pipeline gets, whatever
-// it holds: no public access, no ACLs, versioning, default encryption and,
-// unless it is the access-log target itself, server access logging.
-type bucketBaseline struct {
+// bucketSpec describes a bucket of the pipeline. Every bucket gets the same
+// hardening, whatever it holds: no public access, no ACLs, versioning,
+// default encryption and, unless it is the access-log target itself, server
+// access logging.
+type bucketSpec struct {
+	// BucketName is the globally unique S3 bucket name.
+	BucketName string
 	// KMSKeyARN selects SSE-KMS with an S3 Bucket Key. Nil selects SSE-S3,
 	// the only default encryption a server-access-log target may use.
 	KMSKeyARN pulumi.StringInput
 	// AccessLogBucket receives this bucket's server access logs under
-	// AccessLogPrefix. Empty for the access-log bucket itself.
+	// "<BucketName>/". Nil for the access-log bucket itself.
 	AccessLogBucket pulumi.StringInput
-	AccessLogPrefix string
+	// ObjectLock enables Object Lock, which S3 allows only at creation.
+	ObjectLock   bool
+	ForceDestroy bool
+	Protect      bool
+	Tags         map[string]string
 }
 
-// hardenBucket creates the baseline resources for bucket, each a child of
-// parent and named after name. It returns them so that callers can wait for
-// the bucket to be fully configured.
-func hardenBucket(ctx *pulumi.Context, name string, bucket *s3.BucketV2, b bucketBaseline, parent pulumi.Resource) ([]pulumi.Resource, error) {
-	var created []pulumi.Resource
+// newHardenedBucket creates the bucket "<name>-bucket" and its baseline
+// resources "<name>-...", each a child of parent. It returns the bucket and
+// the baseline resources, so that callers can wait for the bucket to be fully
+// configured.
+func newHardenedBucket(ctx *pulumi.Context, name string, b bucketSpec, parent pulumi.Resource) (*s3.BucketV2, []pulumi.Resource, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent)}
+	bucketArgs := &s3.BucketV2Args{
+		Bucket:       pulumi.String(b.BucketName),
+		ForceDestroy: pulumi.Bool(b.ForceDestroy),
+		Tags:         pulumi.ToStringMap(b.Tags),
+	}
+	if b.ObjectLock {
+		bucketArgs.ObjectLockEnabled = pulumi.Bool(true)
+	}
+	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", bucketArgs, append(opts, pulumi.Protect(b.Protect))...)
+	if err != nil {
+		return nil, nil, err
+	}
+	created, err := hardenBucket(ctx, name, bucket, b, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bucket, created, nil
+}
+
+func hardenBucket(ctx *pulumi.Context, name string, bucket *s3.BucketV2, b bucketSpec, opts []pulumi.ResourceOption) ([]pulumi.Resource, error) {
+	var created []pulumi.Resource
 
 	pab, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
 		Bucket:                bucket.ID(),
@@ -83,7 +111,7 @@ func hardenBucket(ctx *pulumi.Context, name string, bucket *s3.BucketV2, b bucke
 		logging, err := s3.NewBucketLoggingV2(ctx, name+"-access-logging", &s3.BucketLoggingV2Args{
 			Bucket:       bucket.ID(),
 			TargetBucket: b.AccessLogBucket,
-			TargetPrefix: pulumi.String(b.AccessLogPrefix),
+			TargetPrefix: pulumi.String(b.BucketName + "/"),
 			// Date-partitioned keys let Athena prune access logs by day.
 			TargetObjectKeyFormat: &s3.BucketLoggingV2TargetObjectKeyFormatArgs{
 				PartitionedPrefix: &s3.BucketLoggingV2TargetObjectKeyFormatPartitionedPrefixArgs{

@@ -97,24 +97,18 @@ func NewRawBucket(ctx *pulumi.Context, name string, args *RawBucketArgs, opts ..
 	}
 	parent := pulumi.Parent(c)
 
-	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
-		Bucket:       pulumi.String(args.BucketName),
-		ForceDestroy: pulumi.Bool(args.ForceDestroy),
-		Tags:         pulumi.ToStringMap(args.Tags),
-	}, parent, pulumi.Protect(args.Protect))
-	if err != nil {
-		return nil, err
-	}
-	c.Bucket = bucket
-
-	ready, err := hardenBucket(ctx, name, bucket, bucketBaseline{
+	bucket, ready, err := newHardenedBucket(ctx, name, bucketSpec{
+		BucketName:      args.BucketName,
 		KMSKeyARN:       args.KMSKeyARN,
 		AccessLogBucket: args.AccessLogBucket,
-		AccessLogPrefix: args.BucketName + "/",
+		ForceDestroy:    args.ForceDestroy,
+		Protect:         args.Protect,
+		Tags:            args.Tags,
 	}, c)
 	if err != nil {
 		return nil, err
 	}
+	c.Bucket = bucket
 
 	bucketARN := args.Account.BucketARN(args.BucketName)
 	policy, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{

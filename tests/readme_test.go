@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -8,17 +9,19 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
-// readmeColumn returns one column of the README table whose header starts
-// with firstColumn, with backticks removed.
-func readmeColumn(t *testing.T, firstColumn string, column int) []string {
+// readmeTable returns the rows of the README table whose header starts with
+// firstColumn, each cell trimmed of spaces and surrounding backticks.
+func readmeTable(t *testing.T, firstColumn string) [][]string {
 	t.Helper()
 	raw, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var values []string
+	var rows [][]string
 	in := false
 	for _, line := range strings.Split(string(raw), "\n") {
 		if !strings.HasPrefix(line, "|") {
@@ -28,21 +31,66 @@ func readmeColumn(t *testing.T, firstColumn string, column int) []string {
 			continue
 		}
 		cells := strings.Split(strings.Trim(line, "|"), "|")
-		first := strings.TrimSpace(cells[0])
+		for i := range cells {
+			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`")
+		}
 		switch {
-		case !in && first == firstColumn:
+		case !in && cells[0] == firstColumn:
 			in = true
-		case in && !strings.HasPrefix(first, "---"):
-			values = append(values, strings.TrimSpace(cells[column]))
+		case in && !strings.HasPrefix(cells[0], "---"):
+			rows = append(rows, cells)
 		}
 	}
-	return values
+	if len(rows) == 0 {
+		t.Fatalf("README has no table headed %q", firstColumn)
+	}
+	return rows
+}
+
+func TestTheREADMEConfigTableMatchesPulumiYAML(t *testing.T) {
+	raw, err := os.ReadFile("../Pulumi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var project struct {
+		Config map[string]struct {
+			Type    string `yaml:"type"`
+			Default any    `yaml:"default"`
+		} `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &project); err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, row := range readmeTable(t, "Key") {
+		key, typ, def := row[0], row[1], row[2]
+		documented = append(documented, key)
+		schema, ok := project.Config[key]
+		if !ok {
+			t.Errorf("README documents %q, which Pulumi.yaml does not declare", key)
+			continue
+		}
+		if typ != schema.Type {
+			t.Errorf("README says %s is %s, Pulumi.yaml says %s", key, typ, schema.Type)
+		}
+		want := fmt.Sprint(schema.Default)
+		if want == "" {
+			want = `""`
+		}
+		if def != want {
+			t.Errorf("README says %s defaults to %s, Pulumi.yaml says %s", key, def, want)
+		}
+	}
+	slices.Sort(documented)
+	if declared := slices.Sorted(maps.Keys(project.Config)); !slices.Equal(documented, declared) {
+		t.Errorf("README documents %v,\nPulumi.yaml declares %v", documented, declared)
+	}
 }
 
 func TestTheREADMEOutputsTableListsExactlyTheStackOutputs(t *testing.T) {
 	var documented []string
-	for _, v := range readmeColumn(t, "Output", 0) {
-		documented = append(documented, strings.Trim(v, "`"))
+	for _, row := range readmeTable(t, "Output") {
+		documented = append(documented, row[0])
 	}
 	slices.Sort(documented)
 	exported := slices.Sorted(maps.Keys(runProgram(t, runOptions{}).exports))
@@ -67,15 +115,11 @@ func TestEveryTestTheREADMENamesExists(t *testing.T) {
 			defined[m[1]] = true
 		}
 	}
-	names := regexp.MustCompile("`(Test\\w+)`")
-	rows := readmeColumn(t, "Control", 2)
-	if len(rows) == 0 {
-		t.Fatal("README has no security controls table")
-	}
-	for _, cell := range rows {
-		found := names.FindAllStringSubmatch(cell, -1)
+	names := regexp.MustCompile("`?(Test\\w+)`?")
+	for _, row := range readmeTable(t, "Control") {
+		found := names.FindAllStringSubmatch(row[2], -1)
 		if len(found) == 0 {
-			t.Errorf("security control row names no test: %q", cell)
+			t.Errorf("security control %q names no test", row[0])
 		}
 		for _, m := range found {
 			if !defined[m[1]] {
