@@ -69,11 +69,10 @@ func (h *handler) message(ctx context.Context, msg notification.Message) error {
 		attrs := []any{"bucket", o.Bucket, "key", o.Key, "versionId", o.VersionID, "eventName", o.EventName, "sequencer", o.Sequencer}
 		res, err := h.recorder.Record(ctx, o)
 		if err != nil {
-			level := slog.LevelError
 			if errors.Is(err, recorder.ErrIntegrity) {
 				attrs = append(attrs, "alarm", "integrity")
 			}
-			log.Log(ctx, level, "record", append(attrs, "outcome", "failed", "error", err.Error())...)
+			log.ErrorContext(ctx, "record", append(attrs, "outcome", "failed", "error", err.Error())...)
 			if first == nil {
 				first = fmt.Errorf("%s (%s): %w", o.Key, o.VersionID, err)
 			}

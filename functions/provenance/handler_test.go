@@ -33,7 +33,7 @@ func TestANewObjectGetsAReceiptWithItsHashAndItsEvent(t *testing.T) {
 		Bucket: testBucket, Key: u.key, VersionID: u.versionID, Size: u.size, SHA256: u.sha256, ETag: u.etag,
 		S3LastModified: r.S3LastModified, ContentType: r.ContentType,
 		ChecksumCRC32: u.crc32, ChecksumComparison: receipt.ChecksumNotComparable,
-		EventName:          "ObjectCreated:Put", EventTime: "2026-11-28T11:59:58.123Z", Sequencer: "0055AED6DCD90281E5",
+		EventName: "ObjectCreated:Put", EventTime: "2026-11-28T11:59:58.123Z", Sequencer: "0055AED6DCD90281E5",
 		RequestID: "REQ" + u.versionID, PrincipalID: "AWS:AROAEXAMPLE:alice@example.com", SourceIPAddress: "203.0.113.7",
 		RecordedAt: "2026-11-28T12:00:00Z", FunctionName: "sdp-test-provenance", FunctionVersion: "$LATEST",
 		FunctionBinarySHA256: strings.Repeat("ab", 32),

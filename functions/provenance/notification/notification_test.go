@@ -49,7 +49,7 @@ func TestParse(t *testing.T) {
 		wantTest    []bool
 		wantErr     []bool // per message
 	}{
-		{"reads an SQS batch of notifications", sqs(`{"Records":[` + s3Record + `]}`, `{"Records":[` + s3Record + `,` + s3Record + `]}`), true, []int{1, 2}, []bool{false, false}, []bool{false, false}},
+		{"reads an SQS batch of notifications", sqs(`{"Records":[`+s3Record+`]}`, `{"Records":[`+s3Record+`,`+s3Record+`]}`), true, []int{1, 2}, []bool{false, false}, []bool{false, false}},
 		{"marks an S3 test event in SQS", sqs(`{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-28T10:00:00.000Z","Bucket":"b","RequestId":"r","HostId":"h"}`), true, []int{0}, []bool{true}, []bool{false}},
 		{"fails only the malformed message", sqs(`not json`, `{"Records":[`+s3Record+`]}`, `{"foo":1}`), true, []int{0, 1, 0}, []bool{false, false, false}, []bool{true, false, true}},
 		{"reads a direct S3 event", `{"Records":[` + s3Record + `]}`, false, []int{1}, []bool{false}, []bool{false}},

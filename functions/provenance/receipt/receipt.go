@@ -36,11 +36,11 @@ const (
 type ChecksumComparison string
 
 const (
-	// ChecksumMatch: S3 holds a full-object SHA-256 equal to ours.
+	// ChecksumMatch means S3 holds a full-object SHA-256 equal to ours.
 	ChecksumMatch ChecksumComparison = "match"
-	// ChecksumMismatch: S3 holds a full-object SHA-256 that differs from ours.
+	// ChecksumMismatch means S3 holds a full-object SHA-256 that differs from ours.
 	ChecksumMismatch ChecksumComparison = "mismatch"
-	// ChecksumNotComparable: S3 holds no full-object SHA-256 (no checksum, a
+	// ChecksumNotComparable means S3 holds no full-object SHA-256 (no checksum, a
 	// CRC only, or a composite checksum of a multipart upload).
 	ChecksumNotComparable ChecksumComparison = "not_comparable"
 )

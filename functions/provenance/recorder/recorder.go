@@ -57,14 +57,14 @@ type Recorder struct {
 type Outcome string
 
 const (
-	// Receipted: a new receipt was written for a version that was read.
+	// Receipted means a new receipt was written for a version that was read.
 	Receipted Outcome = "receipted"
-	// ReceiptedMissing: the version was gone; a receipt with status missing
+	// ReceiptedMissing means the version was gone; a receipt with status missing
 	// was written so the ledger still shows the event.
 	ReceiptedMissing Outcome = "receipted_missing"
-	// Duplicate: a receipt for the version already existed and agrees.
+	// Duplicate means a receipt for the version already existed and agrees.
 	Duplicate Outcome = "duplicate"
-	// Skipped: the key is not one the function records (see Result.Reason).
+	// Skipped means the key is not one the function records (see Result.Reason).
 	Skipped Outcome = "skipped"
 )
 
