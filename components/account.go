@@ -67,3 +67,14 @@ func (a Account) BucketARN(bucket string) string {
 func (a Account) TrailARN(trail string) string {
 	return fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", a.Partition, a.Region, a.ID, trail)
 }
+
+// LogGroupARN is the ARN of the named CloudWatch Logs log group, as CloudWatch
+// Logs names it in its KMS encryption context.
+func (a Account) LogGroupARN(group string) string {
+	return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", a.Partition, a.Region, a.ID, group)
+}
+
+// QueueARN is the ARN of the named SQS queue.
+func (a Account) QueueARN(queue string) string {
+	return fmt.Sprintf("arn:%s:sqs:%s:%s:%s", a.Partition, a.Region, a.ID, queue)
+}

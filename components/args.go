@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Defaults of SecurePipelineArgs. Pulumi.yaml declares the same values; a
@@ -20,6 +23,13 @@ const (
 	DefaultObjectLockMode                     = ObjectLockGovernance
 	DefaultObjectLockDays                     = 365
 	DefaultRecordManagementEvents             = true
+	DefaultFunctionMemoryMB                   = 512
+	DefaultFunctionTimeoutSeconds             = 300
+	DefaultFunctionReservedConcurrency        = -1
+	DefaultEventMaxConcurrency                = 5
+	DefaultEventBatchSize                     = 10
+	DefaultMaxReceiveCount                    = 5
+	DefaultLogRetentionDays                   = 365
 )
 
 // The folders of the raw bucket. Uploads go to IncomingPrefix; the
@@ -85,6 +95,34 @@ type SecurePipelineArgs struct {
 	// Protect makes Pulumi refuse to delete the key and the buckets. Nil means
 	// true, except in the DevEnvironment.
 	Protect *bool
+	// ProvenanceFunctionName names the provenance function, its queues and
+	// its log group. Default "<NamePrefix>-<Environment>-provenance".
+	ProvenanceFunctionName string
+	// FunctionMemoryMB is the provenance function's memory.
+	// Default DefaultFunctionMemoryMB.
+	FunctionMemoryMB int
+	// FunctionTimeoutSeconds is the provenance function's timeout.
+	// Default DefaultFunctionTimeoutSeconds.
+	FunctionTimeoutSeconds int
+	// FunctionReservedConcurrency reserves concurrency for the function; -1
+	// reserves none. Nil means DefaultFunctionReservedConcurrency.
+	FunctionReservedConcurrency *int
+	// EventMaxConcurrency caps concurrent invocations from the event queue.
+	// Default DefaultEventMaxConcurrency.
+	EventMaxConcurrency int
+	// EventBatchSize is how many messages one invocation receives.
+	// Default DefaultEventBatchSize.
+	EventBatchSize int
+	// MaxReceiveCount is how many times an event is tried before it moves to
+	// the dead-letter queue. Default DefaultMaxReceiveCount.
+	MaxReceiveCount int
+	// LogRetentionDays keeps the function's logs. Default DefaultLogRetentionDays.
+	LogRetentionDays int
+	// AlarmTopicARN is an SNS topic that receives the alarms. Optional.
+	AlarmTopicARN string
+	// ProvenanceArchive is the function's code. Nil builds it from
+	// ProvenancePackage (see package lambdazip).
+	ProvenanceArchive pulumi.Archive
 	// Tags are added to every taggable resource, over the default tags
 	// project, environment and managed-by.
 	Tags map[string]string
@@ -109,6 +147,15 @@ const (
 	keyRecordManagementEvents             = "recordManagementEvents"
 	keyForceDestroy                       = "forceDestroy"
 	keyProtect                            = "protect"
+	keyProvenanceFunctionName             = "provenanceFunctionName"
+	keyFunctionMemoryMB                   = "functionMemoryMb"
+	keyFunctionTimeoutSeconds             = "functionTimeoutSeconds"
+	keyFunctionReservedConcurrency        = "functionReservedConcurrency"
+	keyEventMaxConcurrency                = "eventMaxConcurrency"
+	keyEventBatchSize                     = "eventBatchSize"
+	keyMaxReceiveCount                    = "maxReceiveCount"
+	keyLogRetentionDays                   = "logRetentionDays"
+	keyAlarmTopicARN                      = "alarmTopicArn"
 )
 
 // settingError names a setting both ways, as the config key and as the Go
@@ -140,6 +187,19 @@ func (a SecurePipelineArgs) withDefaults() SecurePipelineArgs {
 	}
 	if a.TrailName == "" {
 		a.TrailName = base + "-trail"
+	}
+	if a.ProvenanceFunctionName == "" {
+		a.ProvenanceFunctionName = base + "-provenance"
+	}
+	orDefault(&a.FunctionMemoryMB, DefaultFunctionMemoryMB)
+	orDefault(&a.FunctionTimeoutSeconds, DefaultFunctionTimeoutSeconds)
+	orDefault(&a.EventMaxConcurrency, DefaultEventMaxConcurrency)
+	orDefault(&a.EventBatchSize, DefaultEventBatchSize)
+	orDefault(&a.MaxReceiveCount, DefaultMaxReceiveCount)
+	orDefault(&a.LogRetentionDays, DefaultLogRetentionDays)
+	if a.FunctionReservedConcurrency == nil {
+		v := DefaultFunctionReservedConcurrency
+		a.FunctionReservedConcurrency = &v
 	}
 	orDefault(&a.KeyDeletionWindowDays, DefaultKeyDeletionWindowDays)
 	orDefault(&a.NoncurrentVersionExpirationDays, DefaultNoncurrentVersionExpirationDays)
@@ -241,6 +301,36 @@ func (a *SecurePipelineArgs) Validate() error {
 		errs = append(errs, settingError(keyObjectLockMode, "ObjectLockMode", fmt.Sprintf("%q", r.ObjectLockMode),
 			"not an Object Lock mode", fmt.Sprintf("accepted values are %s and %s (uppercase); run: pulumi config set %s %s",
 				ObjectLockGovernance, ObjectLockCompliance, keyObjectLockMode, ObjectLockGovernance)))
+	}
+	if !functionNamePattern.MatchString(r.ProvenanceFunctionName) {
+		errs = append(errs, settingError(keyProvenanceFunctionName, "ProvenanceFunctionName", fmt.Sprintf("%q", r.ProvenanceFunctionName),
+			"not a usable function name", "use 1-56 letters, digits, '-' or '_' (the queues add up to 7 characters)"))
+	}
+	for _, n := range []struct {
+		key, field string
+		value      int
+		min, max   int
+		unit       string
+	}{
+		{keyFunctionMemoryMB, "FunctionMemoryMB", r.FunctionMemoryMB, 128, 10240, "MB"},
+		{keyFunctionTimeoutSeconds, "FunctionTimeoutSeconds", r.FunctionTimeoutSeconds, 1, 900, "seconds"},
+		{keyFunctionReservedConcurrency, "FunctionReservedConcurrency", *r.FunctionReservedConcurrency, -1, 1000000, "executions (-1 for none)"},
+		{keyEventMaxConcurrency, "EventMaxConcurrency", r.EventMaxConcurrency, 2, 1000, "invocations"},
+		{keyEventBatchSize, "EventBatchSize", r.EventBatchSize, 1, 10, "messages"},
+		{keyMaxReceiveCount, "MaxReceiveCount", r.MaxReceiveCount, 1, 1000, "receives"},
+	} {
+		if n.value < n.min || n.value > n.max {
+			errs = append(errs, settingError(n.key, n.field, n.value, fmt.Sprintf("must be %d to %d %s", n.min, n.max, n.unit),
+				fmt.Sprintf("run: pulumi config set %s <value>", n.key)))
+		}
+	}
+	if !slices.Contains(LogRetentionDays, r.LogRetentionDays) {
+		errs = append(errs, settingError(keyLogRetentionDays, "LogRetentionDays", r.LogRetentionDays,
+			fmt.Sprintf("CloudWatch Logs accepts only %v", LogRetentionDays), "run: pulumi config set logRetentionDays 365"))
+	}
+	if r.AlarmTopicARN != "" && !strings.HasPrefix(r.AlarmTopicARN, "arn:") {
+		errs = append(errs, settingError(keyAlarmTopicARN, "AlarmTopicARN", fmt.Sprintf("%q", r.AlarmTopicARN),
+			"not an SNS topic ARN", "set the topic's ARN (arn:aws:sns:<region>:<account>:<name>) or leave it empty"))
 	}
 	for k := range a.Tags {
 		if k == "" || strings.HasPrefix(strings.ToLower(k), "aws:") {

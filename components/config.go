@@ -42,6 +42,15 @@ func argsFromSettings(stack string, lookup func(key string) (string, bool)) (*Se
 		ObjectLockDays:                     r.days(keyObjectLockDays),
 		RecordManagementEvents:             r.flag(keyRecordManagementEvents),
 		Protect:                            r.flag(keyProtect),
+		ProvenanceFunctionName:             r.text(keyProvenanceFunctionName),
+		FunctionMemoryMB:                   r.positive(keyFunctionMemoryMB, "MB"),
+		FunctionTimeoutSeconds:             r.positive(keyFunctionTimeoutSeconds, "seconds"),
+		FunctionReservedConcurrency:        r.integer(keyFunctionReservedConcurrency),
+		EventMaxConcurrency:                r.positive(keyEventMaxConcurrency, "invocations"),
+		EventBatchSize:                     r.positive(keyEventBatchSize, "messages"),
+		MaxReceiveCount:                    r.positive(keyMaxReceiveCount, "receives"),
+		LogRetentionDays:                   r.days(keyLogRetentionDays),
+		AlarmTopicARN:                      r.text(keyAlarmTopicARN),
 	}
 	if force := r.flag(keyForceDestroy); force != nil {
 		args.ForceDestroy = *force
@@ -67,19 +76,36 @@ func (r *settingsReader) text(key string) string {
 	return v
 }
 
-// days parses a whole number of days. Zero is refused here, although it
-// means "default" in SecurePipelineArgs: a stack that says 0 means 0.
-func (r *settingsReader) days(key string) int {
+// days parses a whole number of days, 1 or more.
+func (r *settingsReader) days(key string) int { return r.positive(key, "days") }
+
+// positive parses a whole number, 1 or more. Zero is refused here, although
+// it means "default" in SecurePipelineArgs: a stack that says 0 means 0.
+func (r *settingsReader) positive(key, unit string) int {
 	v, ok := r.lookup(key)
 	if !ok || v == "" {
 		return 0
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		r.errs = append(r.errs, fmt.Errorf("config %q = %q: must be a whole number of days, 1 or more; run: pulumi config set %s <days>", key, v, key))
+		r.errs = append(r.errs, fmt.Errorf("config %q = %q: must be a whole number of %s, 1 or more; run: pulumi config set %s <%s>", key, v, unit, key, unit))
 		return 0
 	}
 	return n
+}
+
+// integer parses any whole number; nil when the key is not set.
+func (r *settingsReader) integer(key string) *int {
+	v, ok := r.lookup(key)
+	if !ok || v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		r.errs = append(r.errs, fmt.Errorf("config %q = %q: must be a whole number; run: pulumi config set %s <number>", key, v, key))
+		return nil
+	}
+	return &n
 }
 
 func (r *settingsReader) flag(key string) *bool {

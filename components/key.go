@@ -27,6 +27,13 @@ type PipelineKeyArgs struct {
 	// TrailName is the CloudTrail trail allowed to encrypt its logs with the
 	// key. The trail need not exist yet: its ARN is built from Account.
 	TrailName string
+	// NotifyingBuckets are the names of buckets whose event notifications S3
+	// may encrypt with the key, to deliver them to an encrypted SQS queue.
+	// Optional.
+	NotifyingBuckets []string
+	// LogGroups are names of CloudWatch Logs log groups whose log events may
+	// be encrypted with the key. Optional.
+	LogGroups []string
 	// DeletionWindowDays is how long a key scheduled for deletion can still
 	// be recovered, 7 to 30.
 	DeletionWindowDays int
@@ -82,7 +89,7 @@ func NewPipelineKey(ctx *pulumi.Context, name string, args *PipelineKeyArgs, opt
 	}
 	parent := pulumi.Parent(c)
 
-	policy, err := keyPolicy(args.Account, args.Account.TrailARN(args.TrailName)).JSON()
+	policy, err := keyPolicy(args).JSON()
 	if err != nil {
 		return nil, err
 	}
@@ -115,25 +122,28 @@ func NewPipelineKey(ctx *pulumi.Context, name string, args *PipelineKeyArgs, opt
 	})
 }
 
-// keyPolicy lets the account administer the key through IAM and lets the one
-// trail of this pipeline, and nothing else outside IAM, encrypt with it.
+// keyPolicy lets the account administer the key through IAM, and lets AWS
+// services use it only on behalf of this pipeline's own resources: the trail,
+// the buckets whose notifications reach its queues, and its log groups.
 //
 // The account statement grants "kms:*" to the account root principal because
 // that is what delegates key use to IAM policies: a narrower list would leave
 // uploaders and readers unable to be granted the key, and a key policy that
 // no IAM principal can change is unrecoverable without AWS support. In a key
 // policy "*" as the resource means this key only.
-func keyPolicy(account Account, trailARN string) policydoc.Document {
+func keyPolicy(a *PipelineKeyArgs) policydoc.Document {
+	account := a.Account
+	trailARN := account.TrailARN(a.TrailName)
 	thisKey := []string{"*"}
-	return policydoc.New(
-		policydoc.Statement{
+	statements := []policydoc.Statement{
+		{
 			Sid:       "EnableAccountAdministrationThroughIAM",
 			Effect:    policydoc.Allow,
 			Principal: policydoc.AWS(account.RootARN()),
 			Action:    []string{"kms:*"},
 			Resource:  thisKey,
 		},
-		policydoc.Statement{
+		{
 			Sid:       "AllowCloudTrailToEncryptLogsOfThisTrail",
 			Effect:    policydoc.Allow,
 			Principal: policydoc.Service("cloudtrail.amazonaws.com"),
@@ -144,7 +154,7 @@ func keyPolicy(account Account, trailARN string) policydoc.Document {
 				"kms:EncryptionContext:aws:cloudtrail:arn": {trailARN},
 			}},
 		},
-		policydoc.Statement{
+		{
 			Sid:       "AllowCloudTrailToDescribeKeyForThisTrail",
 			Effect:    policydoc.Allow,
 			Principal: policydoc.Service("cloudtrail.amazonaws.com"),
@@ -152,5 +162,38 @@ func keyPolicy(account Account, trailARN string) policydoc.Document {
 			Resource:  thisKey,
 			Condition: policydoc.Conditions{"StringEquals": {"aws:SourceArn": {trailARN}}},
 		},
-	)
+	}
+	if len(a.NotifyingBuckets) > 0 {
+		var buckets []string
+		for _, b := range a.NotifyingBuckets {
+			buckets = append(buckets, account.BucketARN(b))
+		}
+		statements = append(statements, policydoc.Statement{
+			Sid:       "AllowS3ToEncryptNotificationsOfThePipelineBuckets",
+			Effect:    policydoc.Allow,
+			Principal: policydoc.Service("s3.amazonaws.com"),
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey"},
+			Resource:  thisKey,
+			Condition: policydoc.Conditions{
+				"ArnEquals":    {"aws:SourceArn": buckets},
+				"StringEquals": {"aws:SourceAccount": {account.ID}},
+			},
+		})
+	}
+	if len(a.LogGroups) > 0 {
+		var groups []string
+		for _, g := range a.LogGroups {
+			groups = append(groups, account.LogGroupARN(g))
+		}
+		statements = append(statements, policydoc.Statement{
+			Sid:       "AllowCloudWatchLogsToEncryptThePipelineLogGroups",
+			Effect:    policydoc.Allow,
+			Principal: policydoc.Service("logs." + account.Region + ".amazonaws.com"),
+			Action: []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey",
+				"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"},
+			Resource:  thisKey,
+			Condition: policydoc.Conditions{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": groups}},
+		})
+	}
+	return policydoc.New(statements...)
 }

@@ -12,4 +12,9 @@ const (
 	OutputTrailARN            = "trailArn"
 	OutputTrailName           = "trailName"
 	OutputIncomingPrefix      = "incomingPrefix"
+	OutputProvenanceFunction  = "provenanceFunctionName"
+	OutputProvenanceARN       = "provenanceFunctionArn"
+	OutputEventQueueURL       = "eventQueueUrl"
+	OutputDeadLetterQueueURL  = "deadLetterQueueUrl"
+	OutputProvenancePrefix    = "provenancePrefix"
 )

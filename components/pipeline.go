@@ -23,6 +23,8 @@ type SecurePipeline struct {
 	Raw *RawBucket
 	// Audit is the trail and its log bucket.
 	Audit *AuditTrail
+	// Provenance records every new object under the incoming prefix.
+	Provenance *ProvenanceFunction
 
 	outputs map[string]pulumi.StringOutput
 }
@@ -45,11 +47,37 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		return nil, err
 	}
 
+	code := a.ProvenanceArchive
+	if code == nil {
+		if code, err = provenanceArchive(ctx); err != nil {
+			return nil, err
+		}
+	}
+	provenanceArgs := &ProvenanceFunctionArgs{
+		FunctionName:     a.ProvenanceFunctionName,
+		Account:          account,
+		RawBucketName:    a.RawBucketName,
+		IncomingPrefix:   IncomingPrefix,
+		Code:             code,
+		MemoryMB:         a.FunctionMemoryMB,
+		TimeoutSeconds:   a.FunctionTimeoutSeconds,
+		MaxConcurrency:   a.EventMaxConcurrency,
+		BatchSize:        a.EventBatchSize,
+		MaxReceiveCount:  a.MaxReceiveCount,
+		LogRetentionDays: a.LogRetentionDays,
+		AlarmTopicARN:    a.AlarmTopicARN,
+		Tags:             a.Tags,
+
+		ReservedConcurrency: *a.FunctionReservedConcurrency,
+	}
+
 	c.Key, err = NewPipelineKey(ctx, name+"-key", &PipelineKeyArgs{
 		Alias:              "alias/" + a.NamePrefix + "-" + a.Environment,
 		Description:        "secure-data-pipeline " + a.Environment + ": raw data, CloudTrail logs and log bucket",
 		Account:            account,
 		TrailName:          a.TrailName,
+		NotifyingBuckets:   []string{a.RawBucketName},
+		LogGroups:          []string{provenanceArgs.LogGroupName()},
 		DeletionWindowDays: a.KeyDeletionWindowDays,
 		Protect:            *a.Protect,
 		Tags:               a.Tags,
@@ -111,6 +139,13 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		return nil, err
 	}
 
+	provenanceArgs.KMSKeyARN = c.Key.KeyARN
+	provenanceArgs.RawBucketID = c.Raw.Bucket.ID()
+	c.Provenance, err = NewProvenanceFunction(ctx, name+"-provenance", provenanceArgs, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	c.outputs = map[string]pulumi.StringOutput{
 		OutputKMSKeyARN:           c.Key.KeyARN,
 		OutputKMSKeyAlias:         c.Key.AliasName,
@@ -121,6 +156,11 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		OutputTrailARN:            c.Audit.TrailARN,
 		OutputTrailName:           c.Audit.TrailName,
 		OutputIncomingPrefix:      pulumi.String(IncomingPrefix).ToStringOutput(),
+		OutputProvenanceFunction:  c.Provenance.FunctionName,
+		OutputProvenanceARN:       c.Provenance.FunctionARN,
+		OutputEventQueueURL:       c.Provenance.QueueURL,
+		OutputDeadLetterQueueURL:  c.Provenance.DeadLetterQueueURL,
+		OutputProvenancePrefix:    pulumi.String(ProvenancePrefix).ToStringOutput(),
 	}
 	registered := pulumi.Map{}
 	for k, v := range c.outputs {

@@ -69,6 +69,16 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	case "aws:kms/key:Key":
 		outs["keyId"] = str("1234abcd-12ab-34cd-56ef-1234567890ab")
 		outs["arn"] = str(fmt.Sprintf("arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab", testRegion, testAccountID))
+	case "aws:sqs/queue:Queue":
+		name := args.Inputs["name"].StringValue()
+		outs["arn"] = str(fmt.Sprintf("arn:aws:sqs:%s:%s:%s", testRegion, testAccountID, name))
+		outs["url"] = str(fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", testRegion, testAccountID, name))
+	case "aws:lambda/function:Function":
+		outs["arn"] = str(fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", testRegion, testAccountID, args.Inputs["name"].StringValue()))
+	case "aws:iam/role:Role":
+		outs["arn"] = str(fmt.Sprintf("arn:aws:iam::%s:role/%s", testAccountID, args.Name))
+	case "aws:cloudwatch/logGroup:LogGroup":
+		outs["arn"] = str(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", testRegion, testAccountID, args.Inputs["name"].StringValue()))
 	case "aws:cloudtrail/trail:Trail":
 		outs["arn"] = str(fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", testRegion, testAccountID, args.Inputs["name"].StringValue()))
 	}

@@ -16,7 +16,7 @@ func TestComponentTypeTokensHaveThePackageModuleTypeForm(t *testing.T) {
 	token := regexp.MustCompile(`^secure-data-pipeline:[a-z0-9]+:[A-Z][A-Za-z0-9]+$`)
 	want := []string{
 		components.SecurePipelineType, components.PipelineKeyType, components.AccessLogBucketType,
-		components.RawBucketType, components.AuditTrailType,
+		components.RawBucketType, components.AuditTrailType, components.ProvenanceFunctionType,
 	}
 	var got []string
 	for _, r := range runProgram(t, runOptions{}).regs {
@@ -40,7 +40,8 @@ func TestStackOutputsAreExactlyTheContract(t *testing.T) {
 	run := runProgram(t, runOptions{})
 	got := slices.Sorted(maps.Keys(run.exports))
 	want := []string{
-		"accessLogBucketName", "incomingPrefix", "kmsKeyAlias", "kmsKeyArn", "logBucketName",
+		"accessLogBucketName", "deadLetterQueueUrl", "eventQueueUrl", "incomingPrefix", "kmsKeyAlias", "kmsKeyArn",
+		"logBucketName", "provenanceFunctionArn", "provenanceFunctionName", "provenancePrefix",
 		"rawBucketArn", "rawBucketName", "trailArn", "trailName",
 	}
 	if !slices.Equal(got, want) {
@@ -141,7 +142,7 @@ func TestPreviewRegistersTheSameResourcesWithPoliciesKnownWhereTheyCanBe(t *test
 
 func TestEveryTaggableResourceCarriesTheEnvironmentTags(t *testing.T) {
 	run := runProgram(t, runOptions{stack: "staging"})
-	for _, token := range []string{typeBucket, typeKey, typeTrail} {
+	for _, token := range []string{typeBucket, typeKey, typeTrail, "aws:sqs/queue:Queue", "aws:lambda/function:Function", "aws:iam/role:Role", "aws:cloudwatch/logGroup:LogGroup", "aws:cloudwatch/metricAlarm:MetricAlarm"} {
 		for _, r := range run.ofType(token) {
 			tags := r.path("tags").ObjectValue()
 			for k, v := range map[string]string{"project": "secure-data-pipeline", "environment": "staging", "managed-by": "pulumi"} {
