@@ -215,7 +215,7 @@ func TestTheRoleMayDoOnlyWhatTheFunctionNeeds_SH_IAM_1_IAM_21_KMS_1_KMS_2(t *tes
 		{"kms:Decrypt kms:GenerateDataKey", keyARN}: {"StringEquals": {"kms:ViaService": {
 			"s3." + testRegion + ".amazonaws.com", "sqs." + testRegion + ".amazonaws.com"}}},
 		{"sqs:ChangeMessageVisibility sqs:DeleteMessage sqs:GetQueueAttributes sqs:ReceiveMessage", queueARN}: {},
-		{"logs:CreateLogStream logs:PutLogEvents", logGroupARN + ":log-stream:*"}:                               {},
+		{"logs:CreateLogStream logs:PutLogEvents", logGroupARN + ":log-stream:*"}:                             {},
 	}
 	for g, cond := range want {
 		c, ok := got[g]
