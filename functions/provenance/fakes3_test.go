@@ -39,6 +39,7 @@ type fault func(w http.ResponseWriter, r *http.Request) bool
 // function configures its own, and a handler writing logs to a buffer.
 type world struct {
 	t       *testing.T
+	bucket  string
 	client  *s3.Client
 	handler *handler
 	logs    *bytes.Buffer
@@ -47,9 +48,10 @@ type world struct {
 	faults []fault
 }
 
+// newWorld starts gofakes3 in the test process and returns a world on it.
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	w := &world{t: t, logs: &bytes.Buffer{}}
+	w := &world{}
 	faker := gofakes3.New(s3mem.New())
 	inner := faker.Server()
 	// gofakes3 speaks plain HTTP only: over TLS it would store the SDK's
@@ -66,11 +68,18 @@ func newWorld(t *testing.T) *world {
 		inner.ServeHTTP(rw, r)
 	}))
 	t.Cleanup(srv.Close)
+	return w.connect(t, srv.URL, "test", "testtest", testBucket)
+}
 
-	t.Setenv("AWS_ENDPOINT_URL_S3", srv.URL)
+// connect points the world at an S3 endpoint with a client built the way the
+// function builds its own, and creates a versioned bucket there.
+func (w *world) connect(t *testing.T, endpoint, accessKey, secretKey, bucket string) *world {
+	t.Helper()
+	w.t, w.logs, w.bucket = t, &bytes.Buffer{}, bucket
+	t.Setenv("AWS_ENDPOINT_URL_S3", endpoint)
 	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testtest")
+	t.Setenv("AWS_ACCESS_KEY_ID", accessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secretKey)
 	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
 	client, err := newS3Client(context.Background(), func(k string) string {
@@ -92,11 +101,11 @@ func newWorld(t *testing.T) *world {
 		log: slog.New(slog.NewJSONHandler(w.logs, nil)),
 	}
 	ctx := context.Background()
-	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(testBucket)}); err != nil {
+	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{
-		Bucket:                  aws.String(testBucket),
+		Bucket:                  aws.String(bucket),
 		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled},
 	}); err != nil {
 		t.Fatal(err)
@@ -113,6 +122,7 @@ func (w *world) inject(f fault) {
 
 // upload is what an uploader did, as the S3 event will describe it.
 type upload struct {
+	bucket    string
 	key       string
 	versionID string
 	size      int64
@@ -124,19 +134,19 @@ type upload struct {
 func (w *world) put(key string, body []byte) upload {
 	w.t.Helper()
 	out, err := w.client.PutObject(context.Background(), &s3.PutObjectInput{
-		Bucket: aws.String(testBucket), Key: aws.String(key), Body: bytes.NewReader(body),
+		Bucket: aws.String(w.bucket), Key: aws.String(key), Body: bytes.NewReader(body),
 	})
 	if err != nil {
 		w.t.Fatalf("put %s: %v", key, err)
 	}
-	return uploaded(key, body, out)
+	return w.uploaded(key, body, out)
 }
 
 // uploaded describes an upload from its body and S3's answer.
-func uploaded(key string, body []byte, out *s3.PutObjectOutput) upload {
+func (w *world) uploaded(key string, body []byte, out *s3.PutObjectOutput) upload {
 	sum := sha256.Sum256(body)
 	crc := binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(body))
-	return upload{key: key, versionID: aws.ToString(out.VersionId), size: int64(len(body)),
+	return upload{bucket: w.bucket, key: key, versionID: aws.ToString(out.VersionId), size: int64(len(body)),
 		etag: strings.Trim(aws.ToString(out.ETag), `"`), sha256: hex.EncodeToString(sum[:]),
 		crc32: base64.StdEncoding.EncodeToString(crc)}
 }
@@ -151,7 +161,7 @@ func s3Record(u upload) map[string]any {
 		"responseElements":  map[string]any{"x-amz-request-id": "REQ" + u.versionID, "x-amz-id-2": "id2"},
 		"s3": map[string]any{
 			"s3SchemaVersion": "1.0", "configurationId": "provenance",
-			"bucket": map[string]any{"name": testBucket, "arn": "arn:aws:s3:::" + testBucket},
+			"bucket": map[string]any{"name": u.bucket, "arn": "arn:aws:s3:::" + u.bucket},
 			"object": map[string]any{"key": url.QueryEscape(u.key), "size": u.size, "eTag": u.etag, "versionId": u.versionID, "sequencer": "0055AED6DCD90281E5"},
 		},
 	}
@@ -202,7 +212,7 @@ func (w *world) invoke(msgs ...sqsMessage) []string {
 func (w *world) receiptOf(u upload) (*receipt.Receipt, bool) {
 	w.t.Helper()
 	out, err := w.client.GetObject(context.Background(), &s3.GetObjectInput{
-		Bucket: aws.String(testBucket), Key: aws.String(receipt.KeyFor(u.key, u.versionID)),
+		Bucket: aws.String(w.bucket), Key: aws.String(receipt.KeyFor(u.key, u.versionID)),
 	})
 	if err != nil {
 		return nil, false
@@ -226,7 +236,7 @@ func (w *world) receiptOf(u upload) (*receipt.Receipt, bool) {
 func (w *world) receiptKeys() []string {
 	w.t.Helper()
 	out, err := w.client.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{
-		Bucket: aws.String(testBucket), Prefix: aws.String(receipt.Prefix),
+		Bucket: aws.String(w.bucket), Prefix: aws.String(receipt.Prefix),
 	})
 	if err != nil {
 		w.t.Fatal(err)

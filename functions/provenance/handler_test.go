@@ -315,7 +315,7 @@ func TestS3sOwnSHA256IsRecordedAndComparedWithOurs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := uploaded("incoming/checked.csv", body, out)
+	u := w.uploaded("incoming/checked.csv", body, out)
 	if failed := w.invoke(sqsMessage{"m1", notificationOf(u)}); len(failed) != 0 {
 		t.Fatalf("failed %v\nlogs:\n%s", failed, w.logs)
 	}
@@ -338,7 +338,7 @@ func TestAnObjectWhoseStoredSHA256DisagreesWithItsBytesFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := uploaded("incoming/corrupt.csv", body, out)
+	u := w.uploaded("incoming/corrupt.csv", body, out)
 	if failed := w.invoke(sqsMessage{"m1", notificationOf(u)}); !slices.Equal(failed, []string{"m1"}) {
 		t.Fatalf("failed = %v, want the message to fail", failed)
 	}

@@ -1,0 +1,170 @@
+package recorder
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/caa304/secure-data-pipeline/functions/provenance/notification"
+)
+
+// BenchmarkReadPath measures how fast the recorder hashes an object it
+// streams from an S3 server, as a ratio of crypto/sha256 over the same bytes
+// already in memory, and how far the heap rises while it does. The server is
+// SDP_S3_ENDPOINT when set (versitygw under `make bench`), else gofakes3 in
+// the test process.
+func BenchmarkReadPath(b *testing.B) {
+	for _, size := range []struct {
+		name  string
+		bytes int64
+	}{{"64MiB", 64 << 20}, {"1GiB", 1 << 30}} {
+		b.Run(size.name, func(b *testing.B) {
+			client, bucket := benchServer(b)
+			data := make([]byte, size.bytes)
+			if _, err := rand.Read(data); err != nil {
+				b.Fatal(err)
+			}
+			out, err := client.PutObject(context.Background(), &s3.PutObjectInput{
+				Bucket: aws.String(bucket), Key: aws.String("incoming/bench.bin"), Body: bytesReader(data),
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			inMemory := timeSHA256(data)
+			data = nil
+			runtime.GC()
+
+			r := &Recorder{S3: client}
+			o := notification.Object{Bucket: bucket, Key: "incoming/bench.bin", VersionID: aws.ToString(out.VersionId), Size: size.bytes}
+			var peak uint64
+			b.SetBytes(size.bytes)
+			b.ResetTimer()
+			start := time.Now()
+			for b.Loop() {
+				p := peakHeap(func() {
+					if _, err := r.fingerprint(context.Background(), o); err != nil {
+						b.Fatal(err)
+					}
+				})
+				peak = max(peak, p)
+			}
+			perOp := time.Since(start) / time.Duration(b.N)
+			b.ReportMetric(inMemory.Seconds()/perOp.Seconds(), "ratio-vs-in-memory")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		})
+	}
+}
+
+// timeSHA256 is the best of three in-memory hashes of data.
+func timeSHA256(data []byte) time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for range 3 {
+		start := time.Now()
+		sum := sha256.Sum256(data)
+		_ = hex.EncodeToString(sum[:])
+		best = min(best, time.Since(start))
+	}
+	return best
+}
+
+func benchServer(b *testing.B) (*s3.Client, string) {
+	b.Helper()
+	endpoint, access, secret := os.Getenv("SDP_S3_ENDPOINT"), os.Getenv("SDP_S3_ACCESS_KEY"), os.Getenv("SDP_S3_SECRET_KEY")
+	if endpoint == "" {
+		srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+		b.Cleanup(srv.Close)
+		endpoint, access, secret = srv.URL, "test", "testtest"
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background(),
+		config.WithRegion("us-east-1"),
+		config.WithBaseEndpoint(endpoint),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(access, secret, "")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	name := make([]byte, 6)
+	_, _ = rand.Read(name)
+	bucket := "sdp-bench-" + hex.EncodeToString(name)
+	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		b.Fatal(err)
+	}
+	return client, bucket
+}
+
+func bytesReader(b []byte) io.ReadSeeker { return &byteSeeker{b: b} }
+
+// byteSeeker is a bytes.Reader that can be dropped as soon as it is read, so
+// the benchmark's copy of the data does not stay on the heap.
+type byteSeeker struct {
+	b   []byte
+	off int64
+}
+
+func (s *byteSeeker) Read(p []byte) (int, error) {
+	if s.off >= int64(len(s.b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, s.b[s.off:])
+	s.off += int64(n)
+	return n, nil
+}
+
+func (s *byteSeeker) Seek(off int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+		s.off = off
+	case io.SeekCurrent:
+		s.off += off
+	case io.SeekEnd:
+		s.off = int64(len(s.b)) + off
+	}
+	return s.off, nil
+}
+
+// peakHeap runs f and returns how far the live heap rose above where it
+// started.
+func peakHeap(f func()) uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			if m.HeapAlloc > base && m.HeapAlloc-base > peak.Load() {
+				peak.Store(m.HeapAlloc - base)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(done)
+	wg.Wait()
+	return peak.Load()
+}
