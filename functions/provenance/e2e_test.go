@@ -42,6 +42,7 @@ func TestEndToEndTheBuiltBootstrapRunsUnderTheLambdaEmulator(t *testing.T) {
 	bootstrap := unzipBootstrap(t, archive.Path)
 
 	invokeAddr, apiAddr := freeAddr(t), freeAddr(t)
+	//nolint:gosec // the emulator found on PATH, run by a test
 	cmd := exec.Command(rie, "--runtime-interface-emulator-address", invokeAddr, "--runtime-api-address", apiAddr, bootstrap)
 	cmd.Env = append(os.Environ(),
 		"AWS_ENDPOINT_URL_S3="+os.Getenv("AWS_ENDPOINT_URL_S3"),
@@ -97,12 +98,15 @@ func unzipBootstrap(t *testing.T, path string) string {
 	}
 	defer func() { _ = zr.Close() }()
 	f := zr.File[0]
+	if len(zr.File) != 1 || f.Name != lambdazip.Handler {
+		t.Fatalf("archive holds %d entries, the first %q; want only %s", len(zr.File), f.Name, lambdazip.Handler)
+	}
 	rc, err := f.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = rc.Close() }()
-	out := filepath.Join(t.TempDir(), f.Name)
+	out := filepath.Join(t.TempDir(), lambdazip.Handler)
 	// The mode comes from the archive: Lambda runs what the zip says.
 	dst, err := os.OpenFile(out, os.O_CREATE|os.O_WRONLY, f.Mode().Perm()) //nolint:gosec // a test temp dir
 	if err != nil {

@@ -114,8 +114,8 @@ type pattern struct {
 }
 
 func (p *pattern) byteAt(i int64) byte {
-	x := uint64(i) * 0x9E3779B97F4A7C15
-	return byte(x>>56) ^ byte(i)
+	x := uint64(i) * 0x9E3779B97F4A7C15  //nolint:gosec // offsets are never negative
+	return byte(x>>56) ^ byte(x>>8&0xff) //nolint:gosec // masked to a byte
 }
 
 func (p *pattern) Read(b []byte) (int, error) {
@@ -141,6 +141,8 @@ func (p *pattern) Seek(offset int64, whence int) (int64, error) {
 		p.off += offset
 	case io.SeekEnd:
 		p.off = p.size + offset
+	default:
+		return 0, fmt.Errorf("pattern: bad whence %d", whence)
 	}
 	return p.off, nil
 }

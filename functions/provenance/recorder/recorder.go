@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -80,10 +79,6 @@ type Result struct {
 // be: a receipt that disagrees with the object, or S3's checksum disagreeing
 // with ours. They must reach a human, through the dead-letter queue.
 var ErrIntegrity = errors.New("integrity alarm")
-
-// copyBuffers keeps hashing memory constant however large the object: each
-// record borrows one fixed buffer.
-var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
 
 // Record records one object event. It returns an error when the event must
 // be retried (and, after enough attempts, dead-lettered); a skipped key or a
@@ -162,9 +157,7 @@ func (r *Recorder) fingerprint(ctx context.Context, o notification.Object) (*rec
 	defer func() { _ = out.Body.Close() }()
 
 	h := sha256.New()
-	buf := copyBuffers.Get().(*[]byte)
-	n, err := io.CopyBuffer(h, out.Body, *buf)
-	copyBuffers.Put(buf)
+	n, err := hashStream(h, out.Body)
 	if err != nil {
 		return nil, fmt.Errorf("streaming s3://%s/%s version %q after %d bytes: %w", o.Bucket, o.Key, o.VersionID, n, err)
 	}
