@@ -15,13 +15,19 @@ export PATH   := $(GOBIN):$(PATH)
 PULUMI_BACKEND_URL ?= file://$(HOME)/.pulumi-local
 export PULUMI_BACKEND_URL
 
-.PHONY: test lint preview up bench tools check-pulumi
+.PHONY: test lint preview up bench fuzz tools check-pulumi
 
 # Every test. With the tools installed, the S3 integration tests run against
 # versitygw and the built function runs under the Lambda emulator; without
 # them those tests skip and say so.
 test:
 	./.ci/with-s3 go test -count=1 ./...
+
+# A short run of each fuzz target (their seeds also run in `make test`).
+FUZZTIME ?= 15s
+fuzz:
+	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME) ./functions/provenance/notification
+	go test -run='^$$' -fuzz='^FuzzDecodeKey$$' -fuzztime=$(FUZZTIME) ./functions/provenance/notification
 
 tools:
 	@command -v golangci-lint >/dev/null && golangci-lint version | grep -q 2.15.0 || go install $(GOLANGCI_LINT)
@@ -52,4 +58,4 @@ up: check-pulumi
 # Hashing throughput of the provenance function's read path against
 # crypto/sha256 in memory, for 64 MiB and 1 GiB objects, with peak heap.
 bench:
-	./.ci/with-s3 go test -run='^$$' -bench=. -benchmem -benchtime=3x ./functions/...
+	./.ci/with-s3 go test -run='^$$' -bench=. -benchmem -benchtime=5x ./functions/...

@@ -5,12 +5,15 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/caa304/secure-data-pipeline/functions/provenance/receipt"
 )
 
 // readmeTable returns the rows of the README table whose header starts with
@@ -126,5 +129,21 @@ func TestEveryTestTheREADMENamesExists(t *testing.T) {
 				t.Errorf("README names %s, which is not a test in tests/", m[1])
 			}
 		}
+	}
+}
+
+func TestTheREADMEReceiptSchemaListsExactlyTheReceiptFields(t *testing.T) {
+	var documented []string
+	for _, row := range readmeTable(t, "Field") {
+		documented = append(documented, row[0])
+	}
+	var fields []string
+	rt := reflect.TypeFor[receipt.Receipt]()
+	for i := range rt.NumField() {
+		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		fields = append(fields, name)
+	}
+	if !slices.Equal(documented, fields) {
+		t.Errorf("README receipt fields = %v,\nreceipt.Receipt has %v (in this order)", documented, fields)
 	}
 }
