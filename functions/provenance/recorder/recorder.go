@@ -92,7 +92,14 @@ func (r *Recorder) Record(ctx context.Context, o notification.Object) (Result, e
 		return Result{}, err
 	}
 	rc.RecordedAt = receipt.Timestamp(r.now())
-	return r.write(ctx, rc)
+	res, err := r.write(ctx, rc)
+	if err == nil && rc.ChecksumComparison == receipt.ChecksumMismatch {
+		// The receipt is the evidence and the ledger shows it; the message
+		// still fails, so it ends in the dead-letter queue and raises the alarm.
+		err = fmt.Errorf("%w: s3://%s/%s version %q: S3's SHA-256 %s differs from the streamed bytes' sha256 %s",
+			ErrIntegrity, rc.Bucket, rc.Key, rc.VersionID, rc.ChecksumSHA256, rc.SHA256)
+	}
+	return res, err
 }
 
 func (r *Recorder) skipReason(key string) string {
@@ -190,10 +197,6 @@ func (r *Recorder) fingerprint(ctx context.Context, o notification.Object) (*rec
 	rc.ChecksumCRC64NVME = aws.ToString(out.ChecksumCRC64NVME)
 	rc.ChecksumSHA1 = aws.ToString(out.ChecksumSHA1)
 	rc.ChecksumComparison = compareSHA256(rc, sum)
-	if rc.ChecksumComparison == receipt.ChecksumMismatch {
-		return nil, fmt.Errorf("%w: s3://%s/%s version %q: S3's SHA-256 %s differs from the streamed bytes' %s",
-			ErrIntegrity, o.Bucket, o.Key, rc.VersionID, rc.ChecksumSHA256, base64.StdEncoding.EncodeToString(sum))
-	}
 	return rc, nil
 }
 
