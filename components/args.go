@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -30,6 +31,9 @@ const (
 	DefaultEventBatchSize                     = 10
 	DefaultMaxReceiveCount                    = 5
 	DefaultLogRetentionDays                   = 365
+	DefaultAthenaResultsExpirationDays        = 30
+	DefaultAthenaBytesScannedCutoffMiB        = 10240
+	DefaultProjectionStartDate                = "2025/01/01"
 )
 
 // The folders of the raw bucket. Uploads go to IncomingPrefix; the
@@ -120,6 +124,30 @@ type SecurePipelineArgs struct {
 	LogRetentionDays int
 	// AlarmTopicARN is an SNS topic that receives the alarms. Optional.
 	AlarmTopicARN string
+	// GlueDatabaseName names the audit database.
+	// Default "<NamePrefix>_<Environment>_audit" with '-' as '_'.
+	GlueDatabaseName string
+	// AthenaWorkgroupName names the workgroup. Default "<NamePrefix>-<Environment>-audit".
+	AthenaWorkgroupName string
+	// AthenaResultsBucketName names the query results bucket.
+	// Default "<NamePrefix>-<Environment>-athena-results".
+	AthenaResultsBucketName string
+	// AthenaResultsExpirationDays deletes query results.
+	// Default DefaultAthenaResultsExpirationDays.
+	AthenaResultsExpirationDays int
+	// AthenaBytesScannedCutoffMiB cancels a query that scans more.
+	// Default DefaultAthenaBytesScannedCutoffMiB.
+	AthenaBytesScannedCutoffMiB int
+	// CloudTrailRegions are the region folders the CloudTrail table reads.
+	// Empty means the stack's own region.
+	CloudTrailRegions []string
+	// ProjectionStartDate is the first day (yyyy/MM/dd) the CloudTrail
+	// table projects. Default DefaultProjectionStartDate.
+	ProjectionStartDate string
+	// ManageGlueCatalogEncryption makes this stack own the account-wide Glue
+	// Data Catalog encryption settings. Default false: they are one per
+	// account and region, and two stacks must not fight over them.
+	ManageGlueCatalogEncryption bool
 	// ProvenanceArchive is the function's code. Nil builds it from
 	// ProvenancePackage (see package lambdazip).
 	ProvenanceArchive pulumi.Archive
@@ -156,6 +184,14 @@ const (
 	keyMaxReceiveCount                    = "maxReceiveCount"
 	keyLogRetentionDays                   = "logRetentionDays"
 	keyAlarmTopicARN                      = "alarmTopicArn"
+	keyGlueDatabaseName                   = "glueDatabaseName"
+	keyAthenaWorkgroupName                = "athenaWorkgroupName"
+	keyAthenaResultsBucketName            = "athenaResultsBucketName"
+	keyAthenaResultsExpirationDays        = "athenaResultsExpirationDays"
+	keyAthenaBytesScannedCutoffMiB        = "athenaBytesScannedCutoffMib"
+	keyCloudTrailRegions                  = "cloudtrailRegions"
+	keyProjectionStartDate                = "cloudtrailProjectionStartDate"
+	keyManageGlueCatalogEncryption        = "manageGlueCatalogEncryption"
 )
 
 // settingError names a setting both ways, as the config key and as the Go
@@ -191,6 +227,20 @@ func (a SecurePipelineArgs) withDefaults() SecurePipelineArgs {
 	if a.ProvenanceFunctionName == "" {
 		a.ProvenanceFunctionName = base + "-provenance"
 	}
+	if a.GlueDatabaseName == "" {
+		a.GlueDatabaseName = strings.ToLower(strings.ReplaceAll(base, "-", "_")) + "_audit"
+	}
+	if a.AthenaWorkgroupName == "" {
+		a.AthenaWorkgroupName = base + "-audit"
+	}
+	if a.AthenaResultsBucketName == "" {
+		a.AthenaResultsBucketName = base + "-athena-results"
+	}
+	if a.ProjectionStartDate == "" {
+		a.ProjectionStartDate = DefaultProjectionStartDate
+	}
+	orDefault(&a.AthenaResultsExpirationDays, DefaultAthenaResultsExpirationDays)
+	orDefault(&a.AthenaBytesScannedCutoffMiB, DefaultAthenaBytesScannedCutoffMiB)
 	orDefault(&a.FunctionMemoryMB, DefaultFunctionMemoryMB)
 	orDefault(&a.FunctionTimeoutSeconds, DefaultFunctionTimeoutSeconds)
 	orDefault(&a.EventMaxConcurrency, DefaultEventMaxConcurrency)
@@ -260,9 +310,11 @@ func (a *SecurePipelineArgs) Validate() error {
 		errs = append(errs, settingError(keyTrailName, "TrailName", fmt.Sprintf("%q", r.TrailName),
 			"not a valid trail name", "use 3-128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit"))
 	}
-	if r.RawBucketName == r.LogBucketName || r.RawBucketName == r.AccessLogBucketName || r.LogBucketName == r.AccessLogBucketName {
+	bucketNames := map[string]bool{r.RawBucketName: true, r.LogBucketName: true, r.AccessLogBucketName: true, r.AthenaResultsBucketName: true}
+	if len(bucketNames) != 4 {
 		errs = append(errs, settingError(keyRawBucketName, "RawBucketName", fmt.Sprintf("%q", r.RawBucketName),
-			"the raw, log and access-log buckets must have three different names", "change rawBucketName, logBucketName or accessLogBucketName"))
+			"the raw, log, access-log and Athena results buckets must have four different names",
+			"change rawBucketName, logBucketName, accessLogBucketName or athenaResultsBucketName"))
 	}
 
 	for _, d := range []struct {
@@ -322,6 +374,35 @@ func (a *SecurePipelineArgs) Validate() error {
 		if n.value < n.min || n.value > n.max {
 			errs = append(errs, settingError(n.key, n.field, n.value, fmt.Sprintf("must be %d to %d %s", n.min, n.max, n.unit),
 				fmt.Sprintf("run: pulumi config set %s <value>", n.key)))
+		}
+	}
+	if err := validateBucketName(keyAthenaResultsBucketName, r.AthenaResultsBucketName); err != nil {
+		errs = append(errs, fmt.Errorf("config %q (SecurePipelineArgs.AthenaResultsBucketName): %w; run: pulumi config set %s <name>", keyAthenaResultsBucketName, err, keyAthenaResultsBucketName))
+	}
+	if !glueNamePattern.MatchString(r.GlueDatabaseName) {
+		errs = append(errs, settingError(keyGlueDatabaseName, "GlueDatabaseName", fmt.Sprintf("%q", r.GlueDatabaseName),
+			"not a Glue database name Athena can query unquoted", "use lower-case letters, digits and '_'"))
+	}
+	if !workgroupPattern.MatchString(r.AthenaWorkgroupName) {
+		errs = append(errs, settingError(keyAthenaWorkgroupName, "AthenaWorkgroupName", fmt.Sprintf("%q", r.AthenaWorkgroupName),
+			"not a workgroup name", "use 1-128 letters, digits, '.', '_' or '-'"))
+	}
+	if r.AthenaResultsExpirationDays < 1 {
+		errs = append(errs, settingError(keyAthenaResultsExpirationDays, "AthenaResultsExpirationDays", r.AthenaResultsExpirationDays,
+			"must be a positive number of days", "run: pulumi config set athenaResultsExpirationDays 30"))
+	}
+	if r.AthenaBytesScannedCutoffMiB < 10 {
+		errs = append(errs, settingError(keyAthenaBytesScannedCutoffMiB, "AthenaBytesScannedCutoffMiB", r.AthenaBytesScannedCutoffMiB,
+			"Athena's smallest cutoff is 10 MB", "run: pulumi config set athenaBytesScannedCutoffMib 10240"))
+	}
+	if _, err := time.Parse(projectionDateShape, r.ProjectionStartDate); err != nil {
+		errs = append(errs, settingError(keyProjectionStartDate, "ProjectionStartDate", fmt.Sprintf("%q", r.ProjectionStartDate),
+			"not a date written yyyy/MM/dd", "run: pulumi config set cloudtrailProjectionStartDate 2025/01/01"))
+	}
+	for _, region := range r.CloudTrailRegions {
+		if !regionPattern.MatchString(region) {
+			errs = append(errs, settingError(keyCloudTrailRegions, "CloudTrailRegions", fmt.Sprintf("%q", region),
+				"not an AWS region name", "list regions separated by commas, for example: pulumi config set cloudtrailRegions eu-west-1,us-east-1"))
 		}
 	}
 	if !slices.Contains(LogRetentionDays, r.LogRetentionDays) {

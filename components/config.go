@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
@@ -51,6 +52,16 @@ func argsFromSettings(stack string, lookup func(key string) (string, bool)) (*Se
 		MaxReceiveCount:                    r.positive(keyMaxReceiveCount, "receives"),
 		LogRetentionDays:                   r.days(keyLogRetentionDays),
 		AlarmTopicARN:                      r.text(keyAlarmTopicARN),
+		GlueDatabaseName:                   r.text(keyGlueDatabaseName),
+		AthenaWorkgroupName:                r.text(keyAthenaWorkgroupName),
+		AthenaResultsBucketName:            r.text(keyAthenaResultsBucketName),
+		AthenaResultsExpirationDays:        r.days(keyAthenaResultsExpirationDays),
+		AthenaBytesScannedCutoffMiB:        r.positive(keyAthenaBytesScannedCutoffMiB, "MiB"),
+		CloudTrailRegions:                  r.list(keyCloudTrailRegions),
+		ProjectionStartDate:                r.text(keyProjectionStartDate),
+	}
+	if manage := r.flag(keyManageGlueCatalogEncryption); manage != nil {
+		args.ManageGlueCatalogEncryption = *manage
 	}
 	if force := r.flag(keyForceDestroy); force != nil {
 		args.ForceDestroy = *force
@@ -106,6 +117,18 @@ func (r *settingsReader) integer(key string) *int {
 		return nil
 	}
 	return &n
+}
+
+// list reads a comma-separated list; nil when the key is not set or empty.
+func (r *settingsReader) list(key string) []string {
+	v, _ := r.lookup(key)
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 func (r *settingsReader) flag(key string) *bool {

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -25,6 +26,8 @@ type SecurePipeline struct {
 	Audit *AuditTrail
 	// Provenance records every new object under the incoming prefix.
 	Provenance *ProvenanceFunction
+	// Catalog makes the trail and the receipts queryable in Athena.
+	Catalog *AuditCatalog
 
 	outputs map[string]pulumi.StringOutput
 }
@@ -89,7 +92,7 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 	c.AccessLogs, err = NewAccessLogBucket(ctx, name+"-access-logs", &AccessLogBucketArgs{
 		BucketName:                         a.AccessLogBucketName,
 		Account:                            account,
-		SourceBuckets:                      []string{a.RawBucketName, a.LogBucketName},
+		SourceBuckets:                      []string{a.RawBucketName, a.LogBucketName, a.AthenaResultsBucketName},
 		ExpirationDays:                     a.AccessLogExpirationDays,
 		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
 		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
@@ -146,6 +149,35 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		return nil, err
 	}
 
+	regions := a.CloudTrailRegions
+	if len(regions) == 0 {
+		regions = []string{account.Region}
+	}
+	c.Catalog, err = NewAuditCatalog(ctx, name+"-catalog", &AuditCatalogArgs{
+		DatabaseName:                       a.GlueDatabaseName,
+		WorkgroupName:                      a.AthenaWorkgroupName,
+		Account:                            account,
+		LogBucketName:                      a.LogBucketName,
+		RawBucketName:                      a.RawBucketName,
+		IncomingPrefix:                     IncomingPrefix,
+		Regions:                            regions,
+		ProjectionStartDate:                a.ProjectionStartDate,
+		KMSKeyARN:                          c.Key.KeyARN,
+		ResultsBucketName:                  a.AthenaResultsBucketName,
+		ResultsExpirationDays:              a.AthenaResultsExpirationDays,
+		BytesScannedCutoff:                 a.AthenaBytesScannedCutoffMiB << 20,
+		AccessLogBucket:                    c.AccessLogs.BucketName,
+		ManageCatalogEncryption:            a.ManageGlueCatalogEncryption,
+		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
+		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
+		ForceDestroy:                       a.ForceDestroy,
+		Protect:                            *a.Protect,
+		Tags:                               a.Tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	c.outputs = map[string]pulumi.StringOutput{
 		OutputKMSKeyARN:           c.Key.KeyARN,
 		OutputKMSKeyAlias:         c.Key.AliasName,
@@ -161,6 +193,18 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		OutputEventQueueURL:       c.Provenance.QueueURL,
 		OutputDeadLetterQueueURL:  c.Provenance.DeadLetterQueueURL,
 		OutputProvenancePrefix:    pulumi.String(ProvenancePrefix).ToStringOutput(),
+		OutputGlueDatabase:        c.Catalog.DatabaseName,
+		OutputCloudTrailTable:     c.Catalog.CloudTrailTableName,
+		OutputReceiptsTable:       c.Catalog.ReceiptsTableName,
+		OutputAthenaWorkgroup:     c.Catalog.WorkgroupName,
+		OutputAthenaResultsBucket: c.Catalog.ResultsBucketName,
+	}
+	for query, id := range c.Catalog.NamedQueryIDs {
+		output, ok := NamedQueryOutputs[query]
+		if !ok {
+			return nil, fmt.Errorf("secure pipeline: query %s has no stack output; add it to NamedQueryOutputs", query)
+		}
+		c.outputs[output] = id
 	}
 	registered := pulumi.Map{}
 	for k, v := range c.outputs {

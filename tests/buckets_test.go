@@ -6,16 +6,22 @@ import (
 	"testing"
 )
 
-// everyBucket is the three buckets of a default prod stack, by role.
+// everyBucket is the buckets of a default prod stack, by role. The ones
+// that hold data come first; the access-log target, which S3 requires to be
+// SSE-S3, last.
 var everyBucket = []struct{ role, name, arn string }{
 	{"raw", rawBucketName, rawBucketARN},
 	{"log", logBucketName, logBucketARN},
+	{"athena-results", resultsBucketName, resultsBucketARN},
 	{"access-log", accessBucketName, accessBucketARN},
 }
 
-func TestTheProgramCreatesExactlyTheThreeBuckets(t *testing.T) {
+// dataBuckets are the buckets encrypted with the pipeline key and logged.
+var dataBuckets = everyBucket[:3]
+
+func TestTheProgramCreatesExactlyTheFourBuckets(t *testing.T) {
 	got := runProgram(t, runOptions{}).bucketNames()
-	want := []string{accessBucketName, logBucketName, rawBucketName}
+	want := []string{accessBucketName, resultsBucketName, logBucketName, rawBucketName}
 	if !slices.Equal(got, want) {
 		t.Fatalf("buckets = %v, want %v", got, want)
 	}
@@ -86,9 +92,9 @@ func TestEveryBucketIsVersioned_SH_S3_14_CKV_AWS_21(t *testing.T) {
 	}
 }
 
-func TestRawAndLogBucketsEncryptWithThePipelineKeyAndABucketKey_SH_S3_17_CKV_AWS_145(t *testing.T) {
+func TestDataBucketsEncryptWithThePipelineKeyAndABucketKey_SH_S3_17_CKV_AWS_145(t *testing.T) {
 	run := runProgram(t, runOptions{})
-	for _, b := range everyBucket[:2] {
+	for _, b := range dataBuckets {
 		t.Run(b.role, func(t *testing.T) {
 			sse := run.forBucket(t, typeSSE, b.name)
 			if got := sse.path("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm").StringValue(); got != "aws:kms" {
@@ -174,9 +180,9 @@ func TestEveryBucketHasALifecycleThatAbortsUploadsAndExpiresOldVersions_SH_S3_13
 	}
 }
 
-func TestRawAndLogBucketsLogServerAccessToTheAccessLogBucket_SH_S3_9_CIS_3_4(t *testing.T) {
+func TestDataBucketsLogServerAccessToTheAccessLogBucket_SH_S3_9_CIS_3_4(t *testing.T) {
 	run := runProgram(t, runOptions{})
-	for _, b := range everyBucket[:2] {
+	for _, b := range dataBuckets {
 		t.Run(b.role, func(t *testing.T) {
 			l := run.forBucket(t, typeLogging, b.name)
 			if got := l.path("targetBucket").StringValue(); got != accessBucketName {
@@ -187,8 +193,8 @@ func TestRawAndLogBucketsLogServerAccessToTheAccessLogBucket_SH_S3_9_CIS_3_4(t *
 			}
 		})
 	}
-	if n := len(run.ofType(typeLogging)); n != 2 {
-		t.Errorf("%d logging configurations, want 2: the access-log target does not log itself (SH S3.9 exception)", n)
+	if n := len(run.ofType(typeLogging)); n != len(dataBuckets) {
+		t.Errorf("%d logging configurations, want %d: the access-log target does not log itself (SH S3.9 exception)", n, len(dataBuckets))
 	}
 }
 
@@ -206,12 +212,16 @@ func TestAccessLogBucketAcceptsLogsOnlyFromThePipelineBuckets_S3_12(t *testing.T
 	if !slices.Equal(s.Action, []string{"s3:PutObject"}) {
 		t.Errorf("actions = %v, want [s3:PutObject]", s.Action)
 	}
-	wantResources := []string{accessBucketARN + "/" + rawBucketName + "/*", accessBucketARN + "/" + logBucketName + "/*"}
+	var wantResources, wantSources []string
+	for _, b := range dataBuckets {
+		wantResources = append(wantResources, accessBucketARN+"/"+b.name+"/*")
+		wantSources = append(wantSources, b.arn)
+	}
 	if !slices.Equal(s.Resource, wantResources) {
 		t.Errorf("resources = %v, want %v", s.Resource, wantResources)
 	}
-	if got := s.condition("ArnEquals", "aws:SourceArn"); !slices.Equal(got, []string{rawBucketARN, logBucketARN}) {
-		t.Errorf("aws:SourceArn = %v, want the raw and log buckets", got)
+	if got := s.condition("ArnEquals", "aws:SourceArn"); !slices.Equal(got, wantSources) {
+		t.Errorf("aws:SourceArn = %v, want the data buckets %v", got, wantSources)
 	}
 	if got := s.condition("StringEquals", "aws:SourceAccount"); !slices.Equal(got, []string{testAccountID}) {
 		t.Errorf("aws:SourceAccount = %v, want %s", got, testAccountID)

@@ -281,6 +281,8 @@ const (
 	rawBucketName     = "sdp-prod-raw-data"
 	logBucketName     = "sdp-prod-cloudtrail-log"
 	accessBucketName  = "sdp-prod-access-logs"
+	resultsBucketName = "sdp-prod-athena-results"
+	resultsBucketARN  = "arn:aws:s3:::" + resultsBucketName
 	trailName         = "sdp-prod-trail"
 	trailARN          = "arn:aws:cloudtrail:" + testRegion + ":" + testAccountID + ":trail/" + trailName
 	keyARN            = "arn:aws:kms:" + testRegion + ":" + testAccountID + ":key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -16,7 +16,7 @@ func TestComponentTypeTokensHaveThePackageModuleTypeForm(t *testing.T) {
 	token := regexp.MustCompile(`^secure-data-pipeline:[a-z0-9]+:[A-Z][A-Za-z0-9]+$`)
 	want := []string{
 		components.SecurePipelineType, components.PipelineKeyType, components.AccessLogBucketType,
-		components.RawBucketType, components.AuditTrailType, components.ProvenanceFunctionType,
+		components.RawBucketType, components.AuditTrailType, components.ProvenanceFunctionType, components.AuditCatalogType,
 	}
 	var got []string
 	for _, r := range runProgram(t, runOptions{}).regs {
@@ -40,9 +40,10 @@ func TestStackOutputsAreExactlyTheContract(t *testing.T) {
 	run := runProgram(t, runOptions{})
 	got := slices.Sorted(maps.Keys(run.exports))
 	want := []string{
-		"accessLogBucketName", "deadLetterQueueUrl", "eventQueueUrl", "incomingPrefix", "kmsKeyAlias", "kmsKeyArn",
-		"logBucketName", "provenanceFunctionArn", "provenanceFunctionName", "provenancePrefix",
-		"rawBucketArn", "rawBucketName", "trailArn", "trailName",
+		"accessLogBucketName", "athenaResultsBucketName", "athenaWorkgroupName", "chainOfCustodyQueryId", "cloudtrailTableName",
+		"deadLetterQueueUrl", "eventQueueUrl", "flattenedViewQueryId", "glueDatabaseName", "incomingPrefix", "kmsKeyAlias", "kmsKeyArn",
+		"ledgerViewQueryId", "logBucketName", "provenanceFunctionArn", "provenanceFunctionName", "provenancePrefix",
+		"rawBucketArn", "rawBucketName", "receiptsTableName", "trailArn", "trailName", "validationQueryId",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("stack outputs = %v, want %v", got, want)
@@ -73,6 +74,7 @@ func TestDataBearingResourcesAreProtectedOutsideDev_SH_KMS_3(t *testing.T) {
 		{typeBucket, "pipeline-raw-bucket"},
 		{typeBucket, "pipeline-audit-log-bucket"},
 		{typeBucket, "pipeline-access-logs-bucket"},
+		{typeBucket, "pipeline-catalog-results-bucket"},
 	}
 	for _, c := range []struct {
 		name   string
