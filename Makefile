@@ -15,7 +15,7 @@ export PATH   := $(GOBIN):$(PATH)
 PULUMI_BACKEND_URL ?= file://$(HOME)/.pulumi-local
 export PULUMI_BACKEND_URL
 
-.PHONY: test lint preview up bench fuzz tools check-pulumi
+.PHONY: test lint preview up bench fuzz sqlcheck tools check-pulumi
 
 # Every test. With the tools installed, the S3 integration tests run against
 # versitygw and the built function runs under the Lambda emulator; without
@@ -61,3 +61,11 @@ up: check-pulumi
 # crypto/sha256 in memory, for 64 MiB and 1 GiB objects, with peak heap.
 bench:
 	./.ci/with-s3 go test -run='^$$' -bench=. -benchmem -benchtime=5x ./functions/...
+
+# Trino grammar check of queries/*.sql (npm dt-sql-parser, pinned in
+# .ci/sqlcheck/package-lock.json): DuckDB, which runs the SQL in the tests,
+# accepts syntax that Athena would reject.
+sqlcheck:
+	cd .ci/sqlcheck && npm ci --no-audit --no-fund --silent && \
+		./node_modules/.bin/esbuild check.mjs --bundle --platform=node --format=esm --outfile=node_modules/check.bundle.mjs --log-level=warning && \
+		node node_modules/check.bundle.mjs ../../queries
