@@ -15,7 +15,7 @@ export PATH   := $(GOBIN):$(PATH)
 PULUMI_BACKEND_URL ?= file://$(HOME)/.pulumi-local
 export PULUMI_BACKEND_URL
 
-.PHONY: test lint preview up bench fuzz sqlcheck tools check-pulumi
+.PHONY: test lint preview up bench fuzz sqlcheck demo tools check-pulumi
 
 # Every test. With the tools installed, the S3 integration tests run against
 # versitygw and the built function runs under the Lambda emulator; without
@@ -69,3 +69,8 @@ sqlcheck:
 	cd .ci/sqlcheck && npm ci --no-audit --no-fund --silent && \
 		./node_modules/.bin/esbuild check.mjs --bundle --platform=node --format=esm --outfile=node_modules/check.bundle.mjs --log-level=warning && \
 		node node_modules/check.bundle.mjs ../../queries
+
+# The pipeline end to end with no AWS account: local S3, the real function
+# binary, CloudTrail-shaped records, and the ledger from the shipped SQL.
+demo:
+	go run ./tests/demo
