@@ -9,17 +9,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/caa304/secure-data-pipeline/functions/provenance/internal/heapwatch"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/receipt"
 )
 
@@ -167,7 +164,7 @@ func TestIntegrationA1GiBObjectIsHashedWithFlatMemory(t *testing.T) {
 	u := upload{bucket: w.bucket, key: "incoming/big.bin", versionID: aws.ToString(out.VersionId), size: size,
 		etag: strings.Trim(aws.ToString(out.ETag), `"`), sha256: want}
 
-	peak := measurePeakHeap(func() {
+	peak := heapwatch.Peak(func() {
 		if failed := w.invoke(sqsMessage{"m1", notificationOf(u)}); len(failed) != 0 {
 			t.Errorf("failed %v\nlogs:\n%s", failed, w.logs)
 		}
@@ -180,38 +177,4 @@ func TestIntegrationA1GiBObjectIsHashedWithFlatMemory(t *testing.T) {
 	if peak > 64<<20 {
 		t.Errorf("heap grew by %d MiB while hashing 1 GiB, want under 64 MiB", peak>>20)
 	}
-}
-
-// measurePeakHeap runs f and returns how far the live heap rose above where
-// it started, sampled every few milliseconds.
-func measurePeakHeap(f func()) uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapAlloc
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			var m runtime.MemStats
-			runtime.ReadMemStats(&m)
-			if m.HeapAlloc > base && m.HeapAlloc-base > peak.Load() {
-				peak.Store(m.HeapAlloc - base)
-			}
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	return peak.Load()
 }

@@ -75,22 +75,37 @@ func (e *Engine) LoadCloudTrail(schema string, t *table, s3Root string, params m
 	if err != nil {
 		return 0, err
 	}
+	return e.load(schema, t, s3Root, proj.names, proj.partitions, readCloudTrailFile)
+}
+
+// LoadJSONLines loads every file under location (an s3:// prefix) from
+// s3Root, one JSON object per line.
+func (e *Engine) LoadJSONLines(schema string, t *table, s3Root, location string) (int, error) {
+	under := func(uri string) (map[string]string, bool) { return nil, strings.HasPrefix(uri, location) }
+	return e.load(schema, t, s3Root, nil, under, readJSONLines)
+}
+
+// load reads the files of s3Root that select accepts, in key order, with the
+// partition values it gives, and inserts their records.
+func (e *Engine) load(schema string, t *table, s3Root string, partitions []string,
+	selectFile func(uri string) (map[string]string, bool), read func(path string) ([]map[string]any, error),
+) (int, error) {
 	files, err := s3Files(s3Root)
 	if err != nil {
 		return 0, err
 	}
 	var rows []map[string]any
-	read := 0
+	n := 0
 	for _, uri := range sortedKeys(files) {
-		parts, ok := proj.partitions(uri)
+		parts, ok := selectFile(uri)
 		if !ok {
 			continue
 		}
-		records, err := readCloudTrailFile(files[uri])
+		records, err := read(files[uri])
 		if err != nil {
 			return 0, err
 		}
-		read++
+		n++
 		for _, rec := range records {
 			row, err := t.row(rec, parts)
 			if err != nil {
@@ -99,36 +114,7 @@ func (e *Engine) LoadCloudTrail(schema string, t *table, s3Root string, params m
 			rows = append(rows, row)
 		}
 	}
-	return read, e.insert(schema, t, rows, proj.names)
-}
-
-// LoadJSONLines loads every file under location (an s3:// prefix) from
-// s3Root, one JSON object per line.
-func (e *Engine) LoadJSONLines(schema string, t *table, s3Root, location string) (int, error) {
-	files, err := s3Files(s3Root)
-	if err != nil {
-		return 0, err
-	}
-	var rows []map[string]any
-	read := 0
-	for _, uri := range sortedKeys(files) {
-		if !strings.HasPrefix(uri, location) {
-			continue
-		}
-		records, err := readJSONLines(files[uri])
-		if err != nil {
-			return 0, err
-		}
-		read++
-		for _, rec := range records {
-			row, err := t.row(rec, nil)
-			if err != nil {
-				return 0, fmt.Errorf("%s: %w", uri, err)
-			}
-			rows = append(rows, row)
-		}
-	}
-	return read, e.insert(schema, t, rows, nil)
+	return n, e.insert(schema, t, rows, partitions)
 }
 
 // insert writes rows as NDJSON and reads them into the table with explicit

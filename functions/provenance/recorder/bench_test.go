@@ -10,8 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"github.com/caa304/secure-data-pipeline/functions/provenance/internal/heapwatch"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/notification"
 )
 
@@ -72,7 +71,7 @@ func benchmarkReadPath(b *testing.B, client *s3.Client, bucket string, size int6
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
-		p := peakHeap(func() {
+		p := heapwatch.Peak(func() {
 			if _, err := r.fingerprint(context.Background(), o); err != nil {
 				b.Fatal(err)
 			}
@@ -175,35 +174,4 @@ func (s *byteSeeker) Seek(off int64, whence int) (int64, error) {
 		return 0, fmt.Errorf("byteSeeker: bad whence %d", whence)
 	}
 	return s.off, nil
-}
-
-// peakHeap runs f and returns how far the live heap rose above where it
-// started.
-func peakHeap(f func()) uint64 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapAlloc
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			var m runtime.MemStats
-			runtime.ReadMemStats(&m)
-			if m.HeapAlloc > base && m.HeapAlloc-base > peak.Load() {
-				peak.Store(m.HeapAlloc - base)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}()
-	f()
-	close(done)
-	wg.Wait()
-	return peak.Load()
 }
