@@ -7,6 +7,7 @@ STACK ?= dev
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 VERSITYGW     := github.com/versity/versitygw/cmd/versitygw@v1.8.0
 LAMBDA_RIE    := github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@v0.0.0-20261030222936-bef5c4ba774d
+ACTIONLINT    := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 GOBIN         := $(shell go env GOPATH)/bin
 export PATH   := $(GOBIN):$(PATH)
 
@@ -15,7 +16,7 @@ export PATH   := $(GOBIN):$(PATH)
 PULUMI_BACKEND_URL ?= file://$(HOME)/.pulumi-local
 export PULUMI_BACKEND_URL
 
-.PHONY: test lint preview up bench fuzz sqlcheck demo tools check-pulumi
+.PHONY: test lint policy preview up bench fuzz sqlcheck demo tools check-pulumi
 
 # Every test. With the tools installed, the S3 integration tests run against
 # versitygw and the built function runs under the Lambda emulator; without
@@ -35,12 +36,15 @@ tools:
 	@command -v golangci-lint >/dev/null && golangci-lint version | grep -q 2.15.0 || go install $(GOLANGCI_LINT)
 	@command -v versitygw >/dev/null || go install $(VERSITYGW)
 	@command -v aws-lambda-rie >/dev/null || go install $(LAMBDA_RIE)
+	@command -v actionlint >/dev/null || go install $(ACTIONLINT)
 
 lint:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	@command -v golangci-lint >/dev/null || { echo "golangci-lint not found; run: make tools"; exit 1; }
 	golangci-lint run ./...
+	@command -v actionlint >/dev/null || { echo "actionlint not found; run: make tools"; exit 1; }
+	actionlint
 
 check-pulumi:
 	@command -v pulumi >/dev/null || { echo "the Pulumi CLI is not installed: https://www.pulumi.com/docs/install/"; exit 1; }
@@ -51,8 +55,13 @@ check-pulumi:
 	esac
 	pulumi stack select $(STACK) --create
 
+# The Rego pack in policy/, run offline on the program's resources: zero
+# violations, and every rule proven to fire on its broken control.
+policy:
+	go test -count=1 -run 'Polic' ./tests
+
 preview: check-pulumi
-	pulumi preview --stack $(STACK) --diff
+	pulumi preview --stack $(STACK) --diff --policy-pack policy
 
 up: check-pulumi
 	pulumi up --stack $(STACK)

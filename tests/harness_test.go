@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/caa304/secure-data-pipeline/components"
@@ -30,6 +31,10 @@ type registration struct {
 	Protect      bool
 	Dependencies []string
 	Inputs       resource.PropertyMap
+	// Raw are the inputs as the engine and policy analyzers see them:
+	// values unknown during a preview are present, as computed values,
+	// where Inputs drops them.
+	Raw resource.PropertyMap
 }
 
 // recorder is a pulumi.MockResourceMonitor that keeps every registration and
@@ -49,6 +54,11 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		reg.ParentURN = rpc.GetParent()
 		reg.Protect = rpc.GetProtect()
 		reg.Dependencies = rpc.GetDependencies()
+		raw, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true})
+		if err != nil {
+			return "", nil, err
+		}
+		reg.Raw = raw
 	}
 	r.mu.Lock()
 	r.regs = append(r.regs, reg)
