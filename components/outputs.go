@@ -1,34 +1,31 @@
 package components
 
-// Stack output names. Other teams read these through stack references, so a
-// name is only ever added, never renamed or removed.
+import "github.com/caa304/secure-data-pipeline/components/outputs"
+
+// Stack output names, the contract other teams read through stack references.
+// They are defined in package outputs, which consumers import on their own.
 const (
-	OutputKMSKeyARN           = "kmsKeyArn"
-	OutputKMSKeyAlias         = "kmsKeyAlias"
-	OutputRawBucketName       = "rawBucketName"
-	OutputRawBucketARN        = "rawBucketArn"
-	OutputLogBucketName       = "logBucketName"
-	OutputAccessLogBucketName = "accessLogBucketName"
-	OutputTrailARN            = "trailArn"
-	OutputTrailName           = "trailName"
-	OutputIncomingPrefix      = "incomingPrefix"
-	OutputProvenanceFunction  = "provenanceFunctionName"
-	OutputProvenanceARN       = "provenanceFunctionArn"
-	OutputEventQueueURL       = "eventQueueUrl"
-	OutputDeadLetterQueueURL  = "deadLetterQueueUrl"
-	OutputProvenancePrefix    = "provenancePrefix"
-	OutputGlueDatabase        = "glueDatabaseName"
-	OutputCloudTrailTable     = "cloudtrailTableName"
-	OutputReceiptsTable       = "receiptsTableName"
-	OutputAthenaWorkgroup     = "athenaWorkgroupName"
-	OutputAthenaResultsBucket = "athenaResultsBucketName"
+	OutputKMSKeyARN           = outputs.KMSKeyARN
+	OutputKMSKeyAlias         = outputs.KMSKeyAlias
+	OutputRawBucketName       = outputs.RawBucketName
+	OutputRawBucketARN        = outputs.RawBucketARN
+	OutputLogBucketName       = outputs.LogBucketName
+	OutputAccessLogBucketName = outputs.AccessLogBucketName
+	OutputTrailARN            = outputs.TrailARN
+	OutputTrailName           = outputs.TrailName
+	OutputIncomingPrefix      = outputs.IncomingPrefix
+	OutputProvenanceFunction  = outputs.ProvenanceFunctionName
+	OutputProvenanceARN       = outputs.ProvenanceFunctionARN
+	OutputEventQueueURL       = outputs.EventQueueURL
+	OutputDeadLetterQueueURL  = outputs.DeadLetterQueueURL
+	OutputProvenancePrefix    = outputs.ProvenancePrefix
+	OutputGlueDatabase        = outputs.GlueDatabaseName
+	OutputCloudTrailTable     = outputs.CloudTrailTableName
+	OutputReceiptsTable       = outputs.ReceiptsTableName
+	OutputAthenaWorkgroup     = outputs.AthenaWorkgroupName
+	OutputAthenaResultsBucket = outputs.AthenaResultsBucket
 )
 
-// NamedQueryOutputs maps each shipped query (its .sql file name in package
-// queries) to the stack output that holds its Athena named query id.
-var NamedQueryOutputs = map[string]string{
-	"create_cloudtrail_s3_events_flattened": "flattenedViewQueryId",
-	"create_provenance_ledger":              "ledgerViewQueryId",
-	"validate_recent_uploads":               "validationQueryId",
-	"chain_of_custody":                      "chainOfCustodyQueryId",
-}
+// NamedQueryOutputs maps each shipped query to the stack output that holds
+// its Athena named query id.
+var NamedQueryOutputs = outputs.NamedQueries
