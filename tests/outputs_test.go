@@ -50,7 +50,7 @@ func TestReadGivesEveryOutputOfAPipelineStackTyped(t *testing.T) {
 		for name, out := range map[string]pulumi.StringOutput{outputs.RawBucketName: p.RawBucketName, outputs.KMSKeyARN: p.KMSKeyARN, outputs.LedgerViewQueryID: p.LedgerViewQueryID} {
 			got, err := internals.UnsafeAwaitOutput(ctx.Context(), out)
 			if err != nil || got.Value != "value of "+name {
-				return fmt.Errorf("%s = %v, %v; want %q", name, got.Value, err, "value of "+name)
+				return fmt.Errorf("%s = %v, %w; want %q", name, got.Value, err, "value of "+name)
 			}
 		}
 		return nil
