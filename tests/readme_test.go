@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/caa304/secure-data-pipeline/components/outputs"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/receipt"
 )
 
@@ -145,5 +146,32 @@ func TestTheREADMEReceiptSchemaListsExactlyTheReceiptFields(t *testing.T) {
 	}
 	if !slices.Equal(documented, fields) {
 		t.Errorf("README receipt fields = %v,\nreceipt.Receipt has %v (in this order)", documented, fields)
+	}
+}
+
+func TestTheREADMEListsEveryPolicyRule(t *testing.T) {
+	pack := loadPolicyPack(t)
+	var documented []string
+	for _, row := range readmeTable(t, "Rule") {
+		documented = append(documented, row[0])
+	}
+	rules := append(slices.Clone(pack.resourceRules), pack.stackRules...)
+	slices.Sort(rules)
+	slices.Sort(documented)
+	if !slices.Equal(documented, rules) {
+		t.Errorf("README lists %v,\nthe pack has %v", documented, rules)
+	}
+}
+
+func TestTheREADMEOutputsTableIsTheOutputsContract(t *testing.T) {
+	var documented []string
+	for _, row := range readmeTable(t, "Output") {
+		documented = append(documented, row[0])
+	}
+	contract := outputs.Names()
+	slices.Sort(documented)
+	slices.Sort(contract)
+	if !slices.Equal(documented, contract) {
+		t.Errorf("README outputs %v,\ncontract %v", documented, contract)
 	}
 }
