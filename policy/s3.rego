@@ -20,6 +20,12 @@ deny_s3_acls contains msg if {
 }
 
 deny_s3_acls contains msg if {
+	input.__type == "aws:s3/bucketV2:BucketV2"
+	input.acl in {"public-read", "public-read-write", "authenticated-read"}
+	msg := sprintf("%s: canned ACL %s makes objects public (SH S3.2, S3.3, CKV_AWS_20). Fix: remove the acl; ownership is BucketOwnerEnforced.", [input.__name, input.acl])
+}
+
+deny_s3_acls contains msg if {
 	input.__type == "aws:s3/bucketAclV2:BucketAclV2"
 	msg := sprintf("%s: bucket ACLs grant access outside policies (SH S3.2, S3.3, S3.12). Fix: remove the ACL; grant through bucket policies.", [input.__name])
 }

@@ -216,6 +216,7 @@ func TestEveryPolicyFiresAloneWhenItsControlIsBroken(t *testing.T) {
 	cases := []mutation{
 		{"deny_s3_public_access_block", typePublicAccess, "pipeline-raw-public-access-block", func(in resource.PropertyMap) { in["restrictPublicBuckets"] = boolean(false) }},
 		{"deny_s3_acls", typeOwnership, "pipeline-raw-ownership", func(in resource.PropertyMap) { setPath(in, "rule.objectOwnership", str("ObjectWriter")) }},
+		{"deny_s3_acls", typeBucket, "pipeline-raw-bucket", func(in resource.PropertyMap) { in["acl"] = str("public-read") }},
 		{"deny_s3_tls_only", typeBucketPolicy, "pipeline-access-logs-policy", editPolicy("policy", func(d string) string {
 			return strings.Replace(d, `"aws:SecureTransport":["false"]`, `"aws:SecureTransport":["true"]`, 1)
 		})},
