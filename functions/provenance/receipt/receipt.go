@@ -97,20 +97,34 @@ const maxKeyBytes = 1024
 
 // KeyFor returns where the receipt of an object version is written:
 // "provenance/<object key>/<version id>.json". An unversioned object's
-// version id is "null", as S3 calls it. When that key would exceed S3's
-// 1024-byte limit, the object key is replaced by its SHA-256:
-// "provenance/_sha256/<hex of the object key>/<version id>.json"; the
-// receipt itself still holds the full key.
+// version id is "null", as S3 calls it.
+//
+// Athena, like every Hadoop reader, skips files and folders whose names
+// start with "_" or "." as hidden, and S3 limits keys to 1024 bytes. When the
+// object key or the version id has such a segment, or the key would be too
+// long, the object key is replaced by its SHA-256:
+// "provenance/hashed-keys/<hex SHA-256 of the object key>/v-<version id>.json".
+// The receipt itself always holds the full key.
 func KeyFor(objectKey, versionID string) string {
 	if versionID == "" {
 		versionID = "null"
 	}
 	key := Prefix + objectKey + "/" + versionID + ".json"
-	if len(key) <= maxKeyBytes {
+	if len(key) <= maxKeyBytes && !hidden(objectKey) && !hidden(versionID) {
 		return key
 	}
 	sum := sha256.Sum256([]byte(objectKey))
-	return Prefix + "_sha256/" + hex.EncodeToString(sum[:]) + "/" + versionID + ".json"
+	return Prefix + "hashed-keys/" + hex.EncodeToString(sum[:]) + "/v-" + versionID + ".json"
+}
+
+// hidden reports a path with a segment Hadoop readers skip.
+func hidden(path string) bool {
+	for _, segment := range strings.Split(path, "/") {
+		if strings.HasPrefix(segment, "_") || strings.HasPrefix(segment, ".") {
+			return true
+		}
+	}
+	return false
 }
 
 // Marshal renders the receipt as one line of JSON followed by a newline.

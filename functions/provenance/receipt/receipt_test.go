@@ -13,7 +13,10 @@ func TestKeyFor(t *testing.T) {
 		{"puts the receipt beside a mirror of the object key", "incoming/a/b.csv", "v1", "provenance/incoming/a/b.csv/v1.json"},
 		{"names an unversioned object's version null, as S3 does", "incoming/a.csv", "", "provenance/incoming/a.csv/null.json"},
 		{"keeps spaces and unicode as they are", "incoming/über file.csv", "v2", "provenance/incoming/über file.csv/v2.json"},
-		{"hashes a key too long to mirror", long, "v3", "provenance/_sha256/"},
+		{"hashes a key too long to mirror", long, "v3", "provenance/hashed-keys/"},
+		{"hashes a key with a folder Athena would hide", "incoming/_tmp/a.csv", "v4", "provenance/hashed-keys/"},
+		{"hashes a key with a dot file", "incoming/.env", "v5", "provenance/hashed-keys/"},
+		{"hashes a version id Athena would hide", "incoming/a.csv", "_v6", "provenance/hashed-keys/"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := KeyFor(c.key, c.version)
@@ -24,6 +27,11 @@ func TestKeyFor(t *testing.T) {
 	}
 	if KeyFor(long, "v3") == KeyFor(long+"y", "v3") {
 		t.Error("two long keys share a receipt key")
+	}
+	for _, k := range []string{KeyFor(long, "v3"), KeyFor("incoming/_tmp/a.csv", "_v6")} {
+		if hidden(strings.TrimPrefix(k, Prefix)) {
+			t.Errorf("receipt key %q has a segment Athena would skip", k)
+		}
 	}
 }
 
