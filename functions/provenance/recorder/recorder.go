@@ -267,6 +267,31 @@ func (r *Recorder) readReceipt(ctx context.Context, bucket, key string) (*receip
 	return existing, nil
 }
 
+// Hash streams one object version through SHA-256, with the same bounded
+// memory as Record, and returns the hex hash and the byte count. An error for
+// which IsGone is true means the version no longer exists.
+func Hash(ctx context.Context, client S3API, bucket, key, versionID string) (sha string, size int64, err error) {
+	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+	if versionID != "" && versionID != "null" {
+		in.VersionId = aws.String(versionID)
+	}
+	out, err := client.GetObject(ctx, in)
+	if err != nil {
+		return "", 0, err
+	}
+	defer func() { _ = out.Body.Close() }()
+	h := sha256.New()
+	n, err := hashStream(h, out.Body)
+	if err != nil {
+		return "", n, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// IsGone reports whether a read failed because the object or the version
+// no longer exists.
+func IsGone(err error) bool { return isGone(err) }
+
 // isGone reports whether a read failed because the object or the version
 // no longer exists.
 func isGone(err error) bool {

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+)
+
+const bucket = "sdp-cli-raw-data"
+
+// server starts gofakes3 with a versioned bucket holding two uploads, and
+// points the AWS configuration of this test at it.
+func server(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	t.Cleanup(srv.Close)
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testtest")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithBaseEndpoint(srv.URL),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "testtest", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	ctx := context.Background()
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"incoming/a.csv", "incoming/b.csv"} {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader("data of " + k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return srv.URL
+}
+
+func cli(args ...string) (code int, stdout, stderr string) {
+	var out, errs bytes.Buffer
+	code = run(context.Background(), args, &out, &errs, false)
+	return code, out.String(), errs.String()
+}
+
+func TestVerifyBeforeAndAfterBackfill(t *testing.T) {
+	endpoint := server(t)
+	common := []string{"--bucket", bucket, "--endpoint", endpoint, "--path-style"}
+
+	code, out, _ := cli(append([]string{"verify"}, common...)...)
+	if code != exitProblems || strings.Count(out, "NO_RECEIPT") != 2 {
+		t.Fatalf("verify before backfill: exit %d\n%s\nwant exit 1 and two NO_RECEIPT lines", code, out)
+	}
+	if code, out, errs := cli(append([]string{"backfill"}, common...)...); code != exitOK || !strings.Contains(errs, "2 receipts written") {
+		t.Fatalf("backfill: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ = cli(append([]string{"verify", "--json", "--concurrency", "2"}, common...)...)
+	if code != exitOK {
+		t.Fatalf("verify after backfill: exit %d\n%s", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		var r struct{ Status, Key string }
+		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Status != "OK" {
+			t.Errorf("line %q: %+v %v, want an OK JSON object", l, r, err)
+		}
+	}
+	if len(lines) != 2 {
+		t.Errorf("%d result lines, want 2", len(lines))
+	}
+}
+
+func TestBadInvocationsSayWhatToChange(t *testing.T) {
+	endpoint := server(t)
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "usage:"},
+		{"an unknown command", []string{"check"}, "usage:"},
+		{"no bucket", []string{"verify"}, "--bucket is required"},
+		{"no workers", []string{"verify", "--bucket", bucket, "--concurrency", "0"}, "--concurrency is 0"},
+		{"an unknown flag", []string{"verify", "--bucket", bucket, "--fast"}, "flag provided but not defined: -fast"},
+		{"a stray argument", []string{"verify", "--bucket", bucket, "incoming/a.csv"}, "keys go in --key"},
+		{"a bucket that does not exist", []string{"verify", "--bucket", "no-such-bucket", "--endpoint", endpoint, "--path-style"}, "bucket no-such-bucket"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errs := cli(c.args...)
+			if code != exitUsage || !strings.Contains(errs, c.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errs, c.want)
+			}
+		})
+	}
+}
+
+func TestAnUnreachableEndpointIsNamed(t *testing.T) {
+	server(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	_ = l.Close()
+	code, _, errs := cli("verify", "--bucket", bucket, "--endpoint", closed, "--path-style")
+	if code != exitUsage || !strings.Contains(errs, "cannot reach "+closed) {
+		t.Errorf("exit %d, stderr %q; want exit 2 naming %s", code, errs, closed)
+	}
+}
+
+func TestMissingCredentialsSayHowToSignIn(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
+	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
+	code, _, errs := cli("verify", "--bucket", bucket, "--region", "us-east-1")
+	if code != exitUsage || !strings.Contains(errs, "aws sso login") {
+		t.Errorf("exit %d, stderr %q; want exit 2 and how to sign in", code, errs)
+	}
+}
