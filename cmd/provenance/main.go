@@ -2,6 +2,7 @@
 // bucket.
 //
 //	provenance verify   --bucket B [--key K]... [--concurrency N] [--json]
+//	provenance verify   --bucket B --digests --public-key FILE
 //	provenance backfill --bucket B
 //
 // verify re-reads the pinned version of every receipt (or of the given
@@ -32,6 +33,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/term"
 
+	"github.com/caa304/secure-data-pipeline/functions/provenance/digest"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/recorder"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/verification"
 )
@@ -51,6 +53,7 @@ func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) } //nolin
 
 const usage = `usage:
   provenance verify   --bucket BUCKET [--key KEY]... [--concurrency N] [--json] [--endpoint URL --path-style] [--region REGION]
+  provenance verify   --bucket BUCKET --digests --public-key FILE
   provenance backfill --bucket BUCKET [--endpoint URL --path-style] [--region REGION]`
 
 // keys collects repeated --key flags.
@@ -61,7 +64,8 @@ func (k *keys) Set(v string) error { *k = append(*k, v); return nil }
 
 type options struct {
 	bucket, endpoint, region, incoming string
-	pathStyle, json                    bool
+	pathStyle, json, digests           bool
+	publicKey                          string
 	concurrency                        int
 	keys                               keys
 }
@@ -84,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		fs.Var(&o.keys, "key", "verify only this object key's receipts (repeatable)")
 		fs.IntVar(&o.concurrency, "concurrency", 4, "receipts verified at once")
 		fs.BoolVar(&o.json, "json", false, "one JSON object per line instead of text")
+		fs.BoolVar(&o.digests, "digests", false, "check the signed digest chain instead of the receipts")
+		fs.StringVar(&o.publicKey, "public-key", "", "with --digests: the signing key's public key, PEM or DER (aws kms get-public-key)")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitUsage
@@ -94,6 +100,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		return exitUsage
 	case cmd == "verify" && o.concurrency < 1:
 		fmt.Fprintf(stderr, "provenance verify: --concurrency is %d; use 1 or more\n", o.concurrency)
+		return exitUsage
+	case o.digests && o.publicKey == "":
+		fmt.Fprintln(stderr, "provenance verify: --digests needs --public-key FILE: save it with `aws kms get-public-key --key-id <digestKeyArn> --query PublicKey --output text | base64 -d > digest-key.der`")
 		return exitUsage
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "provenance %s: unexpected argument %q; keys go in --key\n", cmd, fs.Arg(0))
@@ -107,6 +116,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	v := &verification.Verifier{S3: client, Bucket: o.bucket, IncomingPrefix: o.incoming, Concurrency: o.concurrency}
 	if cmd == "backfill" {
 		return backfill(ctx, v, client, o, stdout, stderr)
+	}
+	if o.digests {
+		return verifyDigests(ctx, client, o, stdout, stderr)
 	}
 	return verify(ctx, v, o, stdout, stderr, terminal)
 }
@@ -184,6 +196,29 @@ func verify(ctx context.Context, v *verification.Verifier, o options, stdout, st
 	}
 	fmt.Fprintf(stderr, "%d receipts verified, %d problems\n", len(receipts), problems)
 	if problems > 0 {
+		return exitProblems
+	}
+	return exitOK
+}
+
+// verifyDigests checks the digest chain offline with the public key.
+func verifyDigests(ctx context.Context, client *s3.Client, o options, stdout, stderr io.Writer) int {
+	data, err := os.ReadFile(o.publicKey)
+	if err != nil {
+		fmt.Fprintf(stderr, "provenance verify: reading --public-key: %v\n", err)
+		return exitUsage
+	}
+	public, err := digest.ParsePublicKey(data)
+	if err != nil {
+		fmt.Fprintf(stderr, "provenance verify: --public-key %s: %v\n", o.publicKey, err)
+		return exitUsage
+	}
+	n, problems := digest.VerifyChain(ctx, client, o.bucket, public)
+	for _, p := range problems {
+		fmt.Fprintf(stdout, "DIGEST_BROKEN   %v\n", p)
+	}
+	fmt.Fprintf(stderr, "%d digests verified, %d problems\n", n, len(problems))
+	if len(problems) > 0 {
 		return exitProblems
 	}
 	return exitOK

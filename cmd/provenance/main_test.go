@@ -3,11 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/json"
 	"net"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -16,6 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/caa304/secure-data-pipeline/functions/provenance/digest"
 )
 
 const bucket = "sdp-cli-raw-data"
@@ -136,5 +145,38 @@ func TestMissingCredentialsSayHowToSignIn(t *testing.T) {
 	code, _, errs := cli("verify", "--bucket", bucket, "--region", "us-east-1")
 	if code != exitUsage || !strings.Contains(errs, "aws sso login") {
 		t.Errorf("exit %d, stderr %q; want exit 2 and how to sign in", code, errs)
+	}
+}
+
+func TestVerifyDigestsChecksTheSignedChainOffline(t *testing.T) {
+	endpoint := server(t)
+	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithBaseEndpoint(endpoint))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	signer := digest.LocalSigner{Private: key, ID: "test"}
+	if _, err := digest.Write(context.Background(), c, signer, bucket, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	pub := filepath.Join(t.TempDir(), "digest-key.der")
+	if err := os.WriteFile(pub, der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"verify", "--bucket", bucket, "--endpoint", endpoint, "--path-style", "--digests", "--public-key", pub}
+	if code, out, errs := cli(args...); code != exitOK {
+		t.Fatalf("intact chain: exit %d\n%s%s", code, out, errs)
+	}
+	if _, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(digest.KeyFor(time.Now())), Body: strings.NewReader("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := cli(args...)
+	if code != exitProblems || !strings.Contains(out, "DIGEST_BROKEN") || !strings.Contains(out, digest.KeyFor(time.Now())) {
+		t.Errorf("tampered chain: exit %d\n%s\nwant exit 1 naming the digest", code, out)
+	}
+	if code, _, errs := cli("verify", "--bucket", bucket, "--digests"); code != exitUsage || !strings.Contains(errs, "--public-key") {
+		t.Errorf("no key: exit %d %q", code, errs)
 	}
 }
