@@ -34,6 +34,8 @@ const (
 	DefaultAthenaResultsExpirationDays        = 30
 	DefaultAthenaBytesScannedCutoffMiB        = 10240
 	DefaultProjectionStartDate                = "2025/01/01"
+	DefaultReceiptLockMode                    = ObjectLockGovernance
+	DefaultReceiptLockDays                    = 365
 )
 
 // The folders of the raw bucket. Uploads go to IncomingPrefix; the
@@ -148,6 +150,12 @@ type SecurePipelineArgs struct {
 	// Data Catalog encryption settings. Default false: they are one per
 	// account and region, and two stacks must not fight over them.
 	ManageGlueCatalogEncryption bool
+	// ReceiptLockMode locks every receipt with S3 Object Lock in this mode,
+	// ObjectLockGovernance or ObjectLockCompliance. Default DefaultReceiptLockMode.
+	ReceiptLockMode string
+	// ReceiptLockDays is how long each receipt is locked.
+	// Default DefaultReceiptLockDays.
+	ReceiptLockDays int
 	// ProvenanceArchive is the function's code. Nil builds it from
 	// ProvenancePackage (see package lambdazip).
 	ProvenanceArchive pulumi.Archive
@@ -192,6 +200,8 @@ const (
 	keyCloudTrailRegions                  = "cloudtrailRegions"
 	keyProjectionStartDate                = "cloudtrailProjectionStartDate"
 	keyManageGlueCatalogEncryption        = "manageGlueCatalogEncryption"
+	keyReceiptLockMode                    = "receiptLockMode"
+	keyReceiptLockDays                    = "receiptLockDays"
 )
 
 // settingError names a setting both ways, as the config key and as the Go
@@ -240,6 +250,10 @@ func (a SecurePipelineArgs) withDefaults() SecurePipelineArgs {
 		a.ProjectionStartDate = DefaultProjectionStartDate
 	}
 	orDefault(&a.AthenaResultsExpirationDays, DefaultAthenaResultsExpirationDays)
+	orDefault(&a.ReceiptLockDays, DefaultReceiptLockDays)
+	if a.ReceiptLockMode == "" {
+		a.ReceiptLockMode = DefaultReceiptLockMode
+	}
 	orDefault(&a.AthenaBytesScannedCutoffMiB, DefaultAthenaBytesScannedCutoffMiB)
 	orDefault(&a.FunctionMemoryMB, DefaultFunctionMemoryMB)
 	orDefault(&a.FunctionTimeoutSeconds, DefaultFunctionTimeoutSeconds)
@@ -329,6 +343,7 @@ func (a *SecurePipelineArgs) Validate() error {
 		{keyLogExpirationDays, "LogExpirationDays", r.LogExpirationDays, 1, 0},
 		{keyAccessLogExpirationDays, "AccessLogExpirationDays", r.AccessLogExpirationDays, 1, 0},
 		{keyObjectLockDays, "ObjectLockDays", r.ObjectLockDays, 1, 0},
+		{keyReceiptLockDays, "ReceiptLockDays", r.ReceiptLockDays, 1, 0},
 	} {
 		switch {
 		case d.max > 0 && (d.value < d.min || d.value > d.max):
@@ -412,6 +427,11 @@ func (a *SecurePipelineArgs) Validate() error {
 	if r.AlarmTopicARN != "" && !strings.HasPrefix(r.AlarmTopicARN, "arn:") {
 		errs = append(errs, settingError(keyAlarmTopicARN, "AlarmTopicARN", fmt.Sprintf("%q", r.AlarmTopicARN),
 			"not an SNS topic ARN", "set the topic's ARN (arn:aws:sns:<region>:<account>:<name>) or leave it empty"))
+	}
+	if r.ReceiptLockMode != ObjectLockGovernance && r.ReceiptLockMode != ObjectLockCompliance {
+		errs = append(errs, settingError(keyReceiptLockMode, "ReceiptLockMode", fmt.Sprintf("%q", r.ReceiptLockMode),
+			"not an Object Lock mode", fmt.Sprintf("accepted values are %s and %s (uppercase); run: pulumi config set %s %s",
+				ObjectLockGovernance, ObjectLockCompliance, keyReceiptLockMode, ObjectLockGovernance)))
 	}
 	for k := range a.Tags {
 		if k == "" || strings.HasPrefix(strings.ToLower(k), "aws:") {

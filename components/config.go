@@ -59,6 +59,8 @@ func argsFromSettings(stack string, lookup func(key string) (string, bool)) (*Se
 		AthenaBytesScannedCutoffMiB:        r.positive(keyAthenaBytesScannedCutoffMiB, "MiB"),
 		CloudTrailRegions:                  r.list(keyCloudTrailRegions),
 		ProjectionStartDate:                r.text(keyProjectionStartDate),
+		ReceiptLockMode:                    r.text(keyReceiptLockMode),
+		ReceiptLockDays:                    r.days(keyReceiptLockDays),
 	}
 	if manage := r.flag(keyManageGlueCatalogEncryption); manage != nil {
 		args.ManageGlueCatalogEncryption = *manage

@@ -72,6 +72,8 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		Tags:             a.Tags,
 
 		ReservedConcurrency: *a.FunctionReservedConcurrency,
+		ReceiptLockMode:     a.ReceiptLockMode,
+		ReceiptLockDays:     a.ReceiptLockDays,
 	}
 
 	c.Key, err = NewPipelineKey(ctx, name+"-key", &PipelineKeyArgs{
@@ -110,6 +112,7 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		KMSKeyARN:                          c.Key.KeyARN,
 		AccessLogBucket:                    c.AccessLogs.BucketName,
 		Prefixes:                           []string{IncomingPrefix, ProcessedPrefix, TestPrefix},
+		ObjectLock:                         true,
 		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
 		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
 		ForceDestroy:                       a.ForceDestroy,

@@ -68,6 +68,10 @@ type ProvenanceFunctionArgs struct {
 	LogRetentionDays int
 	// AlarmTopicARN receives the alarms. Optional.
 	AlarmTopicARN string
+	// ReceiptLockMode and ReceiptLockDays lock every receipt with S3 Object
+	// Lock; the raw bucket must have Object Lock enabled. Empty mode: none.
+	ReceiptLockMode string
+	ReceiptLockDays int
 	// Tags are added to every taggable resource. Optional.
 	Tags map[string]string
 }
@@ -115,6 +119,10 @@ func (a *ProvenanceFunctionArgs) Validate() error {
 		return fmt.Errorf("provenance function: MaxReceiveCount is %d; SQS accepts 1 to 1000", a.MaxReceiveCount)
 	case !slices.Contains(LogRetentionDays, a.LogRetentionDays):
 		return fmt.Errorf("provenance function: LogRetentionDays is %d; CloudWatch Logs accepts %v", a.LogRetentionDays, LogRetentionDays)
+	case a.ReceiptLockMode != "" && a.ReceiptLockMode != ObjectLockGovernance && a.ReceiptLockMode != ObjectLockCompliance:
+		return fmt.Errorf("provenance function: ReceiptLockMode %q is not %s or %s", a.ReceiptLockMode, ObjectLockGovernance, ObjectLockCompliance)
+	case a.ReceiptLockMode != "" && a.ReceiptLockDays < 1:
+		return fmt.Errorf("provenance function: ReceiptLockDays is %d; set it to 1 or more", a.ReceiptLockDays)
 	case a.AlarmTopicARN != "" && !strings.HasPrefix(a.AlarmTopicARN, "arn:"):
 		return fmt.Errorf("provenance function: AlarmTopicARN %q is not an ARN", a.AlarmTopicARN)
 	}
@@ -245,13 +253,18 @@ func NewProvenanceFunction(ctx *pulumi.Context, name string, args *ProvenanceFun
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
 		Role: role.ID(),
 		Policy: args.KMSKeyARN.ToStringOutput().ApplyT(func(keyARN string) (string, error) {
-			return provenanceRolePolicy(account, bucketARN, args.IncomingPrefix, keyARN, queueARN, logGroupARN).JSON()
+			return provenanceRolePolicy(account, bucketARN, args.IncomingPrefix, keyARN, queueARN, logGroupARN, args.ReceiptLockMode != "").JSON()
 		}).(pulumi.StringOutput),
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 
+	env := pulumi.StringMap{"INCOMING_PREFIX": pulumi.String(args.IncomingPrefix)}
+	if args.ReceiptLockMode != "" {
+		env["RECEIPT_LOCK_MODE"] = pulumi.String(args.ReceiptLockMode)
+		env["RECEIPT_LOCK_DAYS"] = pulumi.Sprintf("%d", args.ReceiptLockDays)
+	}
 	fnArgs := &lambda.FunctionArgs{
 		Name:          pulumi.String(args.FunctionName),
 		Description:   pulumi.String("Writes a SHA-256 provenance receipt for every object created under " + args.IncomingPrefix),
@@ -262,9 +275,7 @@ func NewProvenanceFunction(ctx *pulumi.Context, name string, args *ProvenanceFun
 		Code:          args.Code,
 		MemorySize:    pulumi.Int(args.MemoryMB),
 		Timeout:       pulumi.Int(args.TimeoutSeconds),
-		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
-			"INCOMING_PREFIX": pulumi.String(args.IncomingPrefix),
-		}},
+		Environment:   &lambda.FunctionEnvironmentArgs{Variables: env},
 		LoggingConfig: &lambda.FunctionLoggingConfigArgs{
 			LogFormat: pulumi.String("JSON"),
 			LogGroup:  logGroup.Name,
@@ -370,7 +381,15 @@ func lambdaTrustPolicy(account Account) policydoc.Document {
 
 // provenanceRolePolicy is everything the function may do, each action on the
 // narrowest resource AWS allows.
-func provenanceRolePolicy(account Account, bucketARN, incomingPrefix, keyARN, queueARN, logGroupARN string) policydoc.Document {
+//
+// With locked receipts it may set a retention (s3:PutObjectRetention) but
+// never bypass one: without s3:BypassGovernanceRetention it cannot shorten
+// or remove a lock, even in GOVERNANCE mode.
+func provenanceRolePolicy(account Account, bucketARN, incomingPrefix, keyARN, queueARN, logGroupARN string, lockReceipts bool) policydoc.Document {
+	receiptActions := []string{"s3:GetObject", "s3:PutObject"}
+	if lockReceipts {
+		receiptActions = append(receiptActions, "s3:PutObjectRetention")
+	}
 	return policydoc.New(
 		policydoc.Statement{
 			Sid:      "ReadIncomingObjectVersions",
@@ -381,7 +400,7 @@ func provenanceRolePolicy(account Account, bucketARN, incomingPrefix, keyARN, qu
 		policydoc.Statement{
 			Sid:      "WriteAndReadReceipts",
 			Effect:   policydoc.Allow,
-			Action:   []string{"s3:GetObject", "s3:PutObject"},
+			Action:   receiptActions,
 			Resource: []string{bucketARN + "/" + ProvenancePrefix + "*"},
 		},
 		// Without ListBucket S3 answers a read of a deleted object with 403,

@@ -35,6 +35,10 @@ type RawBucketArgs struct {
 	// AbortIncompleteMultipartUploadDays is how long an unfinished
 	// multipart upload may keep its parts.
 	AbortIncompleteMultipartUploadDays int
+	// ObjectLock enables S3 Object Lock on the bucket without a default
+	// retention, so that writers (the provenance function) can lock what
+	// they write. Optional.
+	ObjectLock bool
 	// ForceDestroy lets `pulumi destroy` delete a bucket that still holds
 	// objects. Optional; default false.
 	ForceDestroy bool
@@ -109,6 +113,19 @@ func NewRawBucket(ctx *pulumi.Context, name string, args *RawBucketArgs, opts ..
 		return nil, err
 	}
 	c.Bucket = bucket
+
+	if args.ObjectLock {
+		// Enabled on the existing, versioned bucket: a bucket created
+		// before this setting is not replaced.
+		lock, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
+			Bucket:            bucket.ID(),
+			ObjectLockEnabled: pulumi.String("Enabled"),
+		}, parent, pulumi.DependsOn(ready))
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, lock)
+	}
 
 	bucketARN := args.Account.BucketARN(args.BucketName)
 	policy, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{

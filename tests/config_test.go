@@ -51,6 +51,8 @@ func TestBadConfigFailsBeforeAnythingIsCreatedWithAnErrorThatNamesTheKeyAndTheFi
 			[]string{`config "functionTimeoutSeconds"`, "1 to 900"}},
 		{"an event batch larger than SQS allows", map[string]string{"eventBatchSize": "11"},
 			[]string{`config "eventBatchSize"`, "1 to 10"}},
+		{"an unknown receipt lock mode", map[string]string{"receiptLockMode": "legal-hold"},
+			[]string{`config "receiptLockMode"`, "GOVERNANCE and COMPLIANCE"}},
 		{"an alarm topic that is not an ARN", map[string]string{"alarmTopicArn": "ops-alerts"},
 			[]string{`config "alarmTopicArn"`, "ARN"}},
 	} {

@@ -209,9 +209,9 @@ func TestTheRoleMayDoOnlyWhatTheFunctionNeeds_SH_IAM_1_IAM_21_KMS_1_KMS_2(t *tes
 		got[grant{strings.Join(s.Action, " "), strings.Join(s.Resource, " ")}] = s.Condition
 	}
 	want := map[grant]map[string]map[string][]string{
-		{"s3:GetObject s3:GetObjectVersion", rawBucketARN + "/incoming/*"}: {},
-		{"s3:GetObject s3:PutObject", rawBucketARN + "/provenance/*"}:      {},
-		{"s3:ListBucket", rawBucketARN}:                                    {},
+		{"s3:GetObject s3:GetObjectVersion", rawBucketARN + "/incoming/*"}:                  {},
+		{"s3:GetObject s3:PutObject s3:PutObjectRetention", rawBucketARN + "/provenance/*"}: {},
+		{"s3:ListBucket", rawBucketARN}:                                                     {},
 		{"kms:Decrypt kms:GenerateDataKey", keyARN}: {"StringEquals": {"kms:ViaService": {
 			"s3." + testRegion + ".amazonaws.com", "sqs." + testRegion + ".amazonaws.com"}}},
 		{"sqs:ChangeMessageVisibility sqs:DeleteMessage sqs:GetQueueAttributes sqs:ReceiveMessage", queueARN}: {},
@@ -305,5 +305,20 @@ func TestTheFunctionCodeIsTheDeterministicBuildOfItsSource(t *testing.T) {
 	}
 	if archive.Hash != again.SHA256 {
 		t.Errorf("the program's archive hashes to %s, a fresh build of the same source to %s", archive.Hash, again.SHA256)
+	}
+}
+
+func TestReceiptsAreLockedAndTheFunctionCannotShortenALock(t *testing.T) {
+	run := runProgram(t, runOptions{config: map[string]string{"receiptLockMode": "COMPLIANCE", "receiptLockDays": "2555"}})
+	fn := run.one(t, typeFunction, "pipeline-provenance-function")
+	if fn.path("environment.variables.RECEIPT_LOCK_MODE").StringValue() != "COMPLIANCE" || fn.path("environment.variables.RECEIPT_LOCK_DAYS").StringValue() != "2555" {
+		t.Errorf("function environment = %v, want COMPLIANCE for 2555 days", fn.path("environment.variables"))
+	}
+	for _, s := range parsePolicy(t, run.one(t, typeRolePolicy, "pipeline-provenance-role-policy")) {
+		for _, a := range s.Action {
+			if a == "s3:BypassGovernanceRetention" || a == "s3:PutObjectLegalHold" || a == "s3:DeleteObjectVersion" {
+				t.Errorf("statement %q grants %s: the function could undo a lock", s.Sid, a)
+			}
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/caa304/secure-data-pipeline/functions/provenance/internal/heapwatch"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/receipt"
+	"github.com/caa304/secure-data-pipeline/functions/provenance/recorder"
 )
 
 // Integration tests run against a real S3-compatible server: versitygw in CI
@@ -176,5 +178,32 @@ func TestIntegrationA1GiBObjectIsHashedWithFlatMemory(t *testing.T) {
 	fmt.Printf("1 GiB object: peak heap growth while recording %.1f MiB\n", float64(peak)/(1<<20))
 	if peak > 64<<20 {
 		t.Errorf("heap grew by %d MiB while hashing 1 GiB, want under 64 MiB", peak>>20)
+	}
+}
+
+func TestIntegrationLockedReceiptsCannotBeDeleted(t *testing.T) {
+	w := integrationWorld(t)
+	ctx := context.Background()
+	locked := uniqueBucket(t)
+	if _, err := w.client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(locked), ObjectLockEnabledForBucket: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	w.bucket = locked
+	w.handler.recorder.Retention = &recorder.Retention{Mode: types.ObjectLockModeCompliance, Days: 1}
+	w.handler.recorder.Now = time.Now
+	u := w.put("incoming/locked.csv", []byte("evidence"))
+	if failed := w.invoke(sqsMessage{"m1", notificationOf(u)}); len(failed) != 0 {
+		t.Fatalf("failed %v\nlogs:\n%s", failed, w.logs)
+	}
+	key := receipt.KeyFor(u.key, u.versionID)
+	head, err := w.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(locked), Key: aws.String(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.ObjectLockMode != types.ObjectLockModeCompliance || head.ObjectLockRetainUntilDate == nil {
+		t.Fatalf("receipt lock = %q until %v, want COMPLIANCE with a date", head.ObjectLockMode, head.ObjectLockRetainUntilDate)
+	}
+	if _, err := w.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(locked), Key: aws.String(key), VersionId: head.VersionId}); err == nil {
+		t.Error("a locked receipt version was deleted")
 	}
 }

@@ -50,6 +50,17 @@ type Recorder struct {
 	Function Function
 	// Now returns the time a receipt is recorded at. Default time.Now.
 	Now func() time.Time
+	// Retention, when set, locks every receipt it writes with S3 Object
+	// Lock, so that nobody without s3:BypassGovernanceRetention (GOVERNANCE)
+	// or nobody at all (COMPLIANCE) can change or delete it before the
+	// retention ends. The bucket must have Object Lock enabled. Optional.
+	Retention *Retention
+}
+
+// Retention is how receipts are locked.
+type Retention struct {
+	Mode types.ObjectLockMode // GOVERNANCE or COMPLIANCE
+	Days int
 }
 
 // Outcome says what recording an object did.
@@ -226,13 +237,18 @@ func (r *Recorder) write(ctx context.Context, rc *receipt.Receipt) (Result, erro
 	if rc.Status == receipt.StatusMissing {
 		outcome = ReceiptedMissing
 	}
-	_, err = r.S3.PutObject(ctx, &s3.PutObjectInput{
+	put := &s3.PutObjectInput{
 		Bucket:      aws.String(rc.Bucket),
 		Key:         aws.String(key),
 		Body:        bytes.NewReader(body),
 		ContentType: aws.String("application/json"),
 		IfNoneMatch: aws.String("*"),
-	})
+	}
+	if r.Retention != nil {
+		put.ObjectLockMode = r.Retention.Mode
+		put.ObjectLockRetainUntilDate = aws.Time(r.now().Add(time.Duration(r.Retention.Days) * 24 * time.Hour))
+	}
+	_, err = r.S3.PutObject(ctx, put)
 	if err == nil {
 		return Result{Outcome: outcome, ReceiptKey: key, Receipt: rc}, nil
 	}

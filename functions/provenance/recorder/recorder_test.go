@@ -24,6 +24,7 @@ import (
 type memS3 struct {
 	objects   map[string][]byte
 	checksums map[string]string // key -> base64 SHA-256 S3 claims
+	puts      []*s3.PutObjectInput
 }
 
 func (m *memS3) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
@@ -40,6 +41,7 @@ func (m *memS3) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s
 }
 
 func (m *memS3) PutObject(_ context.Context, in *s3.PutObjectInput, _ ...func(*s3.Options)) (*s3.PutObjectOutput, error) {
+	m.puts = append(m.puts, in)
 	key := aws.ToString(in.Key)
 	if _, exists := m.objects[key]; exists && aws.ToString(in.IfNoneMatch) == "*" {
 		return nil, &smithy.GenericAPIError{Code: "PreconditionFailed"}
@@ -87,5 +89,18 @@ func TestAMatchingChecksumIsRecordedAsAMatch(t *testing.T) {
 	res, err := (&Recorder{S3: m}).Record(context.Background(), notification.Object{Bucket: "b", Key: "incoming/y.csv", VersionID: "v1", Size: 6})
 	if err != nil || res.Receipt.ChecksumComparison != receipt.ChecksumMatch {
 		t.Fatalf("Record = %+v, %v; want a receipt with comparison match", res.Receipt, err)
+	}
+}
+
+func TestReceiptsAreLockedWhenRetentionIsSet(t *testing.T) {
+	m := &memS3{objects: map[string][]byte{"incoming/z.csv": []byte("z")}}
+	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	r := &Recorder{S3: m, Now: func() time.Time { return now }, Retention: &Retention{Mode: "COMPLIANCE", Days: 30}}
+	if _, err := r.Record(context.Background(), notification.Object{Bucket: "b", Key: "incoming/z.csv", VersionID: "v", Size: 1}); err != nil {
+		t.Fatal(err)
+	}
+	put := m.puts[len(m.puts)-1]
+	if put.ObjectLockMode != "COMPLIANCE" || !aws.ToTime(put.ObjectLockRetainUntilDate).Equal(now.Add(30*24*time.Hour)) {
+		t.Errorf("receipt written with lock %q until %v, want COMPLIANCE for 30 days", put.ObjectLockMode, put.ObjectLockRetainUntilDate)
 	}
 }
