@@ -249,3 +249,14 @@ func (v *Verifier) Backfill(ctx context.Context, r *recorder.Recorder, progress 
 	}
 	return written, errors.Join(failed...)
 }
+
+// ReportLine is one line of a verification report: a verdict and when it was
+// reached. The reports table over provenance-reports/ is generated from it.
+type ReportLine struct {
+	Result
+	CheckedAt string `json:"checkedAt"` // RFC 3339, UTC
+}
+
+// ReportPrefix is where scheduled verification writes its reports, one folder
+// per day: <ReportPrefix>yyyy/MM/dd/.
+const ReportPrefix = "provenance-reports/"
