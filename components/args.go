@@ -36,6 +36,8 @@ const (
 	DefaultProjectionStartDate                = "2025/01/01"
 	DefaultReceiptLockMode                    = ObjectLockGovernance
 	DefaultReceiptLockDays                    = 365
+	DefaultVerifierSchedule                   = "rate(1 day)"
+	DefaultVerifierSamplePercent              = 100
 )
 
 // The folders of the raw bucket. Uploads go to IncomingPrefix; the
@@ -156,6 +158,15 @@ type SecurePipelineArgs struct {
 	// ReceiptLockDays is how long each receipt is locked.
 	// Default DefaultReceiptLockDays.
 	ReceiptLockDays int
+	// VerifierSchedule is when scheduled verification runs (EventBridge).
+	// Default DefaultVerifierSchedule.
+	VerifierSchedule string
+	// VerifierSamplePercent of receipts are re-verified on each run.
+	// Default DefaultVerifierSamplePercent.
+	VerifierSamplePercent int
+	// VerifierArchive is the verifier function's code. Nil builds it from
+	// VerifierPackage.
+	VerifierArchive pulumi.Archive
 	// ProvenanceArchive is the function's code. Nil builds it from
 	// ProvenancePackage (see package lambdazip).
 	ProvenanceArchive pulumi.Archive
@@ -202,6 +213,8 @@ const (
 	keyManageGlueCatalogEncryption        = "manageGlueCatalogEncryption"
 	keyReceiptLockMode                    = "receiptLockMode"
 	keyReceiptLockDays                    = "receiptLockDays"
+	keyVerifierSchedule                   = "verifierSchedule"
+	keyVerifierSamplePercent              = "verifierSamplePercent"
 )
 
 // settingError names a setting both ways, as the config key and as the Go
@@ -251,6 +264,10 @@ func (a SecurePipelineArgs) withDefaults() SecurePipelineArgs {
 	}
 	orDefault(&a.AthenaResultsExpirationDays, DefaultAthenaResultsExpirationDays)
 	orDefault(&a.ReceiptLockDays, DefaultReceiptLockDays)
+	orDefault(&a.VerifierSamplePercent, DefaultVerifierSamplePercent)
+	if a.VerifierSchedule == "" {
+		a.VerifierSchedule = DefaultVerifierSchedule
+	}
 	if a.ReceiptLockMode == "" {
 		a.ReceiptLockMode = DefaultReceiptLockMode
 	}
@@ -385,6 +402,7 @@ func (a *SecurePipelineArgs) Validate() error {
 		{keyEventMaxConcurrency, "EventMaxConcurrency", r.EventMaxConcurrency, 2, 1000, "invocations"},
 		{keyEventBatchSize, "EventBatchSize", r.EventBatchSize, 1, 10, "messages"},
 		{keyMaxReceiveCount, "MaxReceiveCount", r.MaxReceiveCount, 1, 1000, "receives"},
+		{keyVerifierSamplePercent, "VerifierSamplePercent", r.VerifierSamplePercent, 1, 100, "percent"},
 	} {
 		if n.value < n.min || n.value > n.max {
 			errs = append(errs, settingError(n.key, n.field, n.value, fmt.Sprintf("must be %d to %d %s", n.min, n.max, n.unit),
@@ -427,6 +445,14 @@ func (a *SecurePipelineArgs) Validate() error {
 	if r.AlarmTopicARN != "" && !strings.HasPrefix(r.AlarmTopicARN, "arn:") {
 		errs = append(errs, settingError(keyAlarmTopicARN, "AlarmTopicARN", fmt.Sprintf("%q", r.AlarmTopicARN),
 			"not an SNS topic ARN", "set the topic's ARN (arn:aws:sns:<region>:<account>:<name>) or leave it empty"))
+	}
+	if !schedulePattern.MatchString(r.VerifierSchedule) {
+		errs = append(errs, settingError(keyVerifierSchedule, "VerifierSchedule", fmt.Sprintf("%q", r.VerifierSchedule),
+			"not an EventBridge schedule expression", "use for example: pulumi config set verifierSchedule 'rate(1 day)'"))
+	}
+	if !functionNamePattern.MatchString(r.ProvenanceFunctionName + "-v") {
+		errs = append(errs, settingError(keyProvenanceFunctionName, "ProvenanceFunctionName", fmt.Sprintf("%q", r.ProvenanceFunctionName),
+			"too long to name the verifier after it", "use at most 54 characters"))
 	}
 	if r.ReceiptLockMode != ObjectLockGovernance && r.ReceiptLockMode != ObjectLockCompliance {
 		errs = append(errs, settingError(keyReceiptLockMode, "ReceiptLockMode", fmt.Sprintf("%q", r.ReceiptLockMode),

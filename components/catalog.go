@@ -13,6 +13,7 @@ import (
 
 	"github.com/caa304/secure-data-pipeline/components/glueschema"
 	"github.com/caa304/secure-data-pipeline/components/policydoc"
+	"github.com/caa304/secure-data-pipeline/functions/provenance/verification"
 	"github.com/caa304/secure-data-pipeline/queries"
 )
 
@@ -24,6 +25,7 @@ const AuditCatalogType = "secure-data-pipeline:catalog:AuditCatalog"
 const (
 	CloudTrailTableName = "cloudtrail_logs"
 	ReceiptsTableName   = "provenance_receipts"
+	ReportsTableName    = "verification_reports"
 )
 
 var (
@@ -136,6 +138,8 @@ type AuditCatalog struct {
 	CloudTrailTableName pulumi.StringOutput `pulumi:"cloudtrailTableName"`
 	// ReceiptsTableName is the table over the receipts.
 	ReceiptsTableName pulumi.StringOutput `pulumi:"receiptsTableName"`
+	// ReportsTableName is the table over the verification reports.
+	ReportsTableName pulumi.StringOutput `pulumi:"reportsTableName"`
 	// WorkgroupName is the Athena workgroup.
 	WorkgroupName pulumi.StringOutput `pulumi:"workgroupName"`
 	// ResultsBucketName is the query results bucket.
@@ -230,6 +234,28 @@ func NewAuditCatalog(ctx *pulumi.Context, name string, args *AuditCatalogArgs, o
 		return nil, err
 	}
 
+	reports, err := glue.NewCatalogTable(ctx, name+"-reports-table", &glue.CatalogTableArgs{
+		DatabaseName:  db.Name,
+		Name:          pulumi.String(ReportsTableName),
+		Description:   pulumi.String("Scheduled verification reports, one verdict per line, partitions projected by day"),
+		TableType:     pulumi.String("EXTERNAL_TABLE"),
+		Parameters:    pulumi.ToStringMap(glueschema.ReportsParameters(args.RawBucketName, verification.ReportPrefix, args.ProjectionStartDate)),
+		PartitionKeys: partitionKeys(glueschema.ReportPartitions),
+		StorageDescriptor: &glue.CatalogTableStorageDescriptorArgs{
+			Location:     pulumi.String(glueschema.ReceiptsLocation(args.RawBucketName, verification.ReportPrefix)),
+			InputFormat:  pulumi.String(glueschema.TextInputFormat),
+			OutputFormat: pulumi.String(glueschema.HiveOutputFormat),
+			SerDeInfo: &glue.CatalogTableStorageDescriptorSerDeInfoArgs{
+				SerializationLibrary: pulumi.String(glueschema.OpenXJSONSerDe),
+				Parameters:           pulumi.StringMap{"ignore.malformed.json": pulumi.String("false")},
+			},
+			Columns: columns(glueschema.Reports()),
+		},
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	results, ready, err := newHardenedBucket(ctx, name+"-results", bucketSpec{
 		BucketName:      args.ResultsBucketName,
 		KMSKeyARN:       args.KMSKeyARN,
@@ -318,12 +344,14 @@ func NewAuditCatalog(ctx *pulumi.Context, name string, args *AuditCatalogArgs, o
 	c.DatabaseName = db.Name
 	c.CloudTrailTableName = cloudtrail.Name
 	c.ReceiptsTableName = receipts.Name
+	c.ReportsTableName = reports.Name
 	c.WorkgroupName = workgroup.Name
 	c.ResultsBucketName = results.Bucket
 	outputs := pulumi.Map{
 		"databaseName":        c.DatabaseName,
 		"cloudtrailTableName": c.CloudTrailTableName,
 		"receiptsTableName":   c.ReceiptsTableName,
+		"reportsTableName":    c.ReportsTableName,
 		"workgroupName":       c.WorkgroupName,
 		"resultsBucketName":   c.ResultsBucketName,
 	}

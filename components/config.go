@@ -61,6 +61,8 @@ func argsFromSettings(stack string, lookup func(key string) (string, bool)) (*Se
 		ProjectionStartDate:                r.text(keyProjectionStartDate),
 		ReceiptLockMode:                    r.text(keyReceiptLockMode),
 		ReceiptLockDays:                    r.days(keyReceiptLockDays),
+		VerifierSchedule:                   r.text(keyVerifierSchedule),
+		VerifierSamplePercent:              r.positive(keyVerifierSamplePercent, "percent"),
 	}
 	if manage := r.flag(keyManageGlueCatalogEncryption); manage != nil {
 		args.ManageGlueCatalogEncryption = *manage

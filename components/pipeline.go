@@ -5,6 +5,8 @@ import (
 	"sort"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/caa304/secure-data-pipeline/components/outputs"
 )
 
 // SecurePipelineType is the type token of SecurePipeline. It is part of
@@ -28,6 +30,8 @@ type SecurePipeline struct {
 	Provenance *ProvenanceFunction
 	// Catalog makes the trail and the receipts queryable in Athena.
 	Catalog *AuditCatalog
+	// Verifier re-verifies receipts on a schedule and signs daily digests.
+	Verifier *ReceiptVerifier
 
 	outputs map[string]pulumi.StringOutput
 }
@@ -52,7 +56,7 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 
 	code := a.ProvenanceArchive
 	if code == nil {
-		if code, err = provenanceArchive(ctx); err != nil {
+		if code, err = functionArchive(ctx, ProvenancePackage); err != nil {
 			return nil, err
 		}
 	}
@@ -76,13 +80,16 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		ReceiptLockDays:     a.ReceiptLockDays,
 	}
 
+	verifierName := a.ProvenanceFunctionName + "-v"
+	verifierLogGroup := "/aws/lambda/" + verifierName
+
 	c.Key, err = NewPipelineKey(ctx, name+"-key", &PipelineKeyArgs{
 		Alias:              "alias/" + a.NamePrefix + "-" + a.Environment,
 		Description:        "secure-data-pipeline " + a.Environment + ": raw data, CloudTrail logs and log bucket",
 		Account:            account,
 		TrailName:          a.TrailName,
 		NotifyingBuckets:   []string{a.RawBucketName},
-		LogGroups:          []string{provenanceArgs.LogGroupName()},
+		LogGroups:          []string{provenanceArgs.LogGroupName(), verifierLogGroup},
 		DeletionWindowDays: a.KeyDeletionWindowDays,
 		Protect:            *a.Protect,
 		Tags:               a.Tags,
@@ -181,26 +188,55 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		return nil, err
 	}
 
+	verifierCode := a.VerifierArchive
+	if verifierCode == nil {
+		if verifierCode, err = functionArchive(ctx, VerifierPackage); err != nil {
+			return nil, err
+		}
+	}
+	c.Verifier, err = NewReceiptVerifier(ctx, name+"-verifier", &ReceiptVerifierArgs{
+		FunctionName:       verifierName,
+		Account:            account,
+		RawBucketName:      a.RawBucketName,
+		IncomingPrefix:     IncomingPrefix,
+		KMSKeyARN:          c.Key.KeyARN,
+		Code:               verifierCode,
+		Schedule:           a.VerifierSchedule,
+		SamplePercent:      a.VerifierSamplePercent,
+		LogRetentionDays:   a.LogRetentionDays,
+		DigestKeyAlias:     "alias/" + a.NamePrefix + "-" + a.Environment + "-digests",
+		DeletionWindowDays: a.KeyDeletionWindowDays,
+		AlarmTopicARN:      a.AlarmTopicARN,
+		Protect:            *a.Protect,
+		Tags:               a.Tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	c.outputs = map[string]pulumi.StringOutput{
-		OutputKMSKeyARN:           c.Key.KeyARN,
-		OutputKMSKeyAlias:         c.Key.AliasName,
-		OutputRawBucketName:       c.Raw.BucketName,
-		OutputRawBucketARN:        c.Raw.BucketARN,
-		OutputLogBucketName:       c.Audit.LogBucketName,
-		OutputAccessLogBucketName: c.AccessLogs.BucketName,
-		OutputTrailARN:            c.Audit.TrailARN,
-		OutputTrailName:           c.Audit.TrailName,
-		OutputIncomingPrefix:      pulumi.String(IncomingPrefix).ToStringOutput(),
-		OutputProvenanceFunction:  c.Provenance.FunctionName,
-		OutputProvenanceARN:       c.Provenance.FunctionARN,
-		OutputEventQueueURL:       c.Provenance.QueueURL,
-		OutputDeadLetterQueueURL:  c.Provenance.DeadLetterQueueURL,
-		OutputProvenancePrefix:    pulumi.String(ProvenancePrefix).ToStringOutput(),
-		OutputGlueDatabase:        c.Catalog.DatabaseName,
-		OutputCloudTrailTable:     c.Catalog.CloudTrailTableName,
-		OutputReceiptsTable:       c.Catalog.ReceiptsTableName,
-		OutputAthenaWorkgroup:     c.Catalog.WorkgroupName,
-		OutputAthenaResultsBucket: c.Catalog.ResultsBucketName,
+		OutputKMSKeyARN:              c.Key.KeyARN,
+		OutputKMSKeyAlias:            c.Key.AliasName,
+		OutputRawBucketName:          c.Raw.BucketName,
+		OutputRawBucketARN:           c.Raw.BucketARN,
+		OutputLogBucketName:          c.Audit.LogBucketName,
+		OutputAccessLogBucketName:    c.AccessLogs.BucketName,
+		OutputTrailARN:               c.Audit.TrailARN,
+		OutputTrailName:              c.Audit.TrailName,
+		OutputIncomingPrefix:         pulumi.String(IncomingPrefix).ToStringOutput(),
+		OutputProvenanceFunction:     c.Provenance.FunctionName,
+		OutputProvenanceARN:          c.Provenance.FunctionARN,
+		OutputEventQueueURL:          c.Provenance.QueueURL,
+		OutputDeadLetterQueueURL:     c.Provenance.DeadLetterQueueURL,
+		OutputProvenancePrefix:       pulumi.String(ProvenancePrefix).ToStringOutput(),
+		OutputGlueDatabase:           c.Catalog.DatabaseName,
+		OutputCloudTrailTable:        c.Catalog.CloudTrailTableName,
+		OutputReceiptsTable:          c.Catalog.ReceiptsTableName,
+		OutputAthenaWorkgroup:        c.Catalog.WorkgroupName,
+		OutputAthenaResultsBucket:    c.Catalog.ResultsBucketName,
+		outputs.ReportsTableName:     c.Catalog.ReportsTableName,
+		outputs.VerifierFunctionName: c.Verifier.FunctionName,
+		outputs.DigestKeyARN:         c.Verifier.DigestKeyARN,
 	}
 	for query, id := range c.Catalog.NamedQueryIDs {
 		output, ok := NamedQueryOutputs[query]

@@ -6,6 +6,7 @@ import rego.v1
 # title: Keys rotate
 deny_kms_rotation contains msg if {
 	input.__type == "aws:kms/key:Key"
+	symmetric(input)
 	not input.enableKeyRotation == true
 	msg := sprintf("%s: automatic rotation is off (SH KMS.4, CIS 3.6, CKV_AWS_7). Fix: set enableKeyRotation true.", [input.__name])
 }
@@ -63,3 +64,8 @@ deny_kms_service_conditions contains msg if {
 	not pinned_to_one_source(s)
 	msg := sprintf("%s: CloudTrail may use the key for any trail (KMS-06, AWS CloudTrail key policy guidance). Fix: condition on aws:SourceArn = the trail ARN.", [input.__name])
 }
+
+# symmetric reports a symmetric encryption key: the only kind KMS rotates.
+symmetric(key) if not key.customerMasterKeySpec
+
+symmetric(key) if key.customerMasterKeySpec == "SYMMETRIC_DEFAULT"

@@ -77,8 +77,13 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		id = name
 		outs["arn"] = str("arn:aws:s3:::" + name)
 	case "aws:kms/key:Key":
-		outs["keyId"] = str("1234abcd-12ab-34cd-56ef-1234567890ab")
-		outs["arn"] = str(fmt.Sprintf("arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab", testRegion, testAccountID))
+		// The pipeline key has the id the tests name; any other key its own.
+		keyID := "1234abcd-12ab-34cd-56ef-1234567890ab"
+		if args.Name != "pipeline-key-key" {
+			keyID = args.Name
+		}
+		outs["keyId"] = str(keyID)
+		outs["arn"] = str(fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", testRegion, testAccountID, keyID))
 	case "aws:sqs/queue:Queue":
 		name := args.Inputs["name"].StringValue()
 		outs["arn"] = str(fmt.Sprintf("arn:aws:sqs:%s:%s:%s", testRegion, testAccountID, name))

@@ -17,6 +17,7 @@ func TestComponentTypeTokensHaveThePackageModuleTypeForm(t *testing.T) {
 	want := []string{
 		components.SecurePipelineType, components.PipelineKeyType, components.AccessLogBucketType,
 		components.RawBucketType, components.AuditTrailType, components.ProvenanceFunctionType, components.AuditCatalogType,
+		components.ReceiptVerifierType,
 	}
 	var got []string
 	for _, r := range runProgram(t, runOptions{}).regs {
@@ -41,9 +42,10 @@ func TestStackOutputsAreExactlyTheContract(t *testing.T) {
 	got := slices.Sorted(maps.Keys(run.exports))
 	want := []string{
 		"accessLogBucketName", "athenaResultsBucketName", "athenaWorkgroupName", "chainOfCustodyQueryId", "cloudtrailTableName",
-		"deadLetterQueueUrl", "eventQueueUrl", "flattenedViewQueryId", "glueDatabaseName", "incomingPrefix", "kmsKeyAlias", "kmsKeyArn",
+		"deadLetterQueueUrl", "digestKeyArn", "eventQueueUrl", "flattenedViewQueryId", "glueDatabaseName", "incomingPrefix", "kmsKeyAlias", "kmsKeyArn",
 		"ledgerViewQueryId", "logBucketName", "provenanceFunctionArn", "provenanceFunctionName", "provenancePrefix",
-		"rawBucketArn", "rawBucketName", "receiptsTableName", "trailArn", "trailName", "validationQueryId",
+		"rawBucketArn", "rawBucketName", "receiptsTableName", "reportsTableName", "trailArn", "trailName", "validationQueryId",
+		"verifierFunctionName",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("stack outputs = %v, want %v", got, want)

@@ -122,8 +122,8 @@ func TestTheKeyLetsServicesEncryptOnlyForThePipelinesOwnResources_KMS_06_CWL_02(
 		t.Errorf("S3 statements = %+v, want one letting S3 encrypt notifications of the raw bucket only", s3)
 	}
 	logs := find(stmts, func(s statement) bool { return slices.Contains(s.Service, "logs."+testRegion+".amazonaws.com") })
-	if len(logs) != 1 || !slices.Equal(logs[0].condition("ArnEquals", "kms:EncryptionContext:aws:logs:arn"), []string{logGroupARN}) {
-		t.Errorf("CloudWatch Logs statements = %+v, want one for the function's log group only", logs)
+	if len(logs) != 1 || !slices.Equal(logs[0].condition("ArnEquals", "kms:EncryptionContext:aws:logs:arn"), []string{logGroupARN, logGroupARN + "-v"}) {
+		t.Errorf("CloudWatch Logs statements = %+v, want one for the two functions' log groups only", logs)
 	}
 	for _, s := range logs {
 		for _, a := range s.Action {

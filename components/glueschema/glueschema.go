@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/caa304/secure-data-pipeline/functions/provenance/receipt"
+	"github.com/caa304/secure-data-pipeline/functions/provenance/verification"
 )
 
 // Column is one column of a table.
@@ -68,13 +69,32 @@ var CloudTrailPartitions = []Column{
 // Receipts are the columns of the receipts table: one per field of
 // receipt.Receipt, named by its JSON name in lower case (the JSON SerDe
 // matches keys case-insensitively).
-func Receipts() []Column {
-	t := reflect.TypeFor[receipt.Receipt]()
-	cols := make([]Column, 0, t.NumField())
+func Receipts() []Column { return jsonColumns(reflect.TypeFor[receipt.Receipt](), "receipt field ") }
+
+// Reports are the columns of the verification reports table: one per field
+// of verification.ReportLine.
+func Reports() []Column {
+	return jsonColumns(reflect.TypeFor[verification.ReportLine](), "report field ")
+}
+
+// ReportPartitions is the projected partition of the reports table.
+var ReportPartitions = []Column{{"day", "string", "Date folder of the report, yyyy/MM/dd."}}
+
+// jsonColumns lists the JSON fields of a struct, embedded structs flattened,
+// as Hive columns.
+func jsonColumns(t reflect.Type, comment string) []Column {
+	var cols []Column
 	for i := range t.NumField() {
 		f := t.Field(i)
+		switch {
+		case f.Anonymous:
+			cols = append(cols, jsonColumns(f.Type, comment)...)
+			continue
+		case !f.IsExported():
+			continue
+		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		cols = append(cols, Column{Name: strings.ToLower(name), Type: hiveType(f.Type), Comment: "receipt field " + name})
+		cols = append(cols, Column{Name: strings.ToLower(name), Type: hiveType(f.Type), Comment: comment + name})
 	}
 	return cols
 }

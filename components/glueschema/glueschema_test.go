@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/caa304/secure-data-pipeline/functions/provenance/receipt"
+	"github.com/caa304/secure-data-pipeline/functions/provenance/verification"
 )
 
 func TestEveryReceiptFieldIsAColumnAndEveryColumnAField(t *testing.T) {
@@ -70,5 +71,30 @@ func TestColumnNamesAreLowerCaseAndUniquePerTable(t *testing.T) {
 			}
 			seen[c.Name] = true
 		}
+	}
+}
+
+func TestEveryReportFieldIsAColumn(t *testing.T) {
+	line := verification.ReportLine{Result: verification.Result{Status: "OK", Key: "k", VersionID: "v", ReceiptKey: "r",
+		Expected: "e", Actual: "a", Detail: "d"}, CheckedAt: "t"}
+	data, err := json.Marshal(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written map[string]any
+	if err := json.Unmarshal(data, &written); err != nil {
+		t.Fatal(err)
+	}
+	var keys, cols []string
+	for k := range written {
+		keys = append(keys, strings.ToLower(k))
+	}
+	for _, c := range Reports() {
+		cols = append(cols, c.Name)
+	}
+	slices.Sort(keys)
+	slices.Sort(cols)
+	if !slices.Equal(keys, cols) {
+		t.Errorf("report fields %v,\ncolumns %v", keys, cols)
 	}
 }

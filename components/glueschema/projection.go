@@ -48,3 +48,19 @@ func CloudTrailParameters(bucket, account string, regions []string, startDate st
 func ReceiptsLocation(bucket, receiptPrefix string) string {
 	return fmt.Sprintf("s3://%s/%s", bucket, receiptPrefix)
 }
+
+// ReportsParameters project the reports table's day partition from the key
+// layout provenance-reports/yyyy/MM/dd/.
+func ReportsParameters(bucket, prefix, startDate string) map[string]string {
+	return map[string]string{
+		"EXTERNAL":                     "TRUE",
+		"classification":               "json",
+		"projection.enabled":           "true",
+		"projection.day.type":          "date",
+		"projection.day.format":        ProjectionDateFormat,
+		"projection.day.range":         startDate + ",NOW",
+		"projection.day.interval":      ProjectionDateInterval,
+		"projection.day.interval.unit": ProjectionDateUnit,
+		"storage.location.template":    fmt.Sprintf("s3://%s/%s${day}", bucket, prefix),
+	}
+}

@@ -38,6 +38,9 @@ const (
 	LedgerViewQueryID      = "ledgerViewQueryId"
 	ValidationQueryID      = "validationQueryId"
 	ChainOfCustodyQueryID  = "chainOfCustodyQueryId"
+	ReportsTableName       = "reportsTableName"
+	VerifierFunctionName   = "verifierFunctionName"
+	DigestKeyARN           = "digestKeyArn"
 )
 
 // NamedQueries maps each shipped query (its .sql file name in package
@@ -74,6 +77,9 @@ type Pipeline struct {
 	LedgerViewQueryID      pulumi.StringOutput
 	ValidationQueryID      pulumi.StringOutput
 	ChainOfCustodyQueryID  pulumi.StringOutput
+	ReportsTableName       pulumi.StringOutput
+	VerifierFunctionName   pulumi.StringOutput
+	DigestKeyARN           pulumi.StringOutput
 }
 
 // fields pairs every output name with its field, in one place.
@@ -87,6 +93,7 @@ func (p *Pipeline) fields() map[string]*pulumi.StringOutput {
 		AthenaWorkgroupName: &p.AthenaWorkgroupName, AthenaResultsBucket: &p.AthenaResultsBucket,
 		FlattenedViewQueryID: &p.FlattenedViewQueryID, LedgerViewQueryID: &p.LedgerViewQueryID,
 		ValidationQueryID: &p.ValidationQueryID, ChainOfCustodyQueryID: &p.ChainOfCustodyQueryID,
+		ReportsTableName: &p.ReportsTableName, VerifierFunctionName: &p.VerifierFunctionName, DigestKeyARN: &p.DigestKeyARN,
 	}
 }
 
