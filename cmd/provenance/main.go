@@ -1,7 +1,7 @@
 // Command provenance checks and completes the provenance receipts of a raw
 // bucket.
 //
-//	provenance verify   --bucket B [--key K]... [--concurrency N] [--json]
+//	provenance verify   --bucket B [--prefix P | --key K...] [--concurrency N] [--json]
 //	provenance verify   --bucket B --digests --public-key FILE
 //	provenance backfill --bucket B
 //
@@ -52,7 +52,7 @@ func main() {
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) } //nolint:gosec // a file descriptor fits an int
 
 const usage = `usage:
-  provenance verify   --bucket BUCKET [--key KEY]... [--concurrency N] [--json] [--endpoint URL --path-style] [--region REGION]
+  provenance verify   --bucket BUCKET [--prefix P | --key KEY...] [--concurrency N] [--json] [--endpoint URL --path-style] [--region REGION]
   provenance verify   --bucket BUCKET --digests --public-key FILE
   provenance backfill --bucket BUCKET [--endpoint URL --path-style] [--region REGION]`
 
@@ -64,6 +64,7 @@ func (k *keys) Set(v string) error { *k = append(*k, v); return nil }
 
 type options struct {
 	bucket, endpoint, region, incoming string
+	prefix                             string
 	pathStyle, json, digests           bool
 	publicKey                          string
 	concurrency                        int
@@ -86,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 	fs.StringVar(&o.incoming, "incoming-prefix", "incoming/", "where uploads arrive")
 	if cmd == "verify" {
 		fs.Var(&o.keys, "key", "verify only this object key's receipts (repeatable)")
+		fs.StringVar(&o.prefix, "prefix", "", "verify only the receipts of object keys under this prefix, for example incoming/2026/")
 		fs.IntVar(&o.concurrency, "concurrency", 4, "receipts verified at once")
 		fs.BoolVar(&o.json, "json", false, "one JSON object per line instead of text")
 		fs.BoolVar(&o.digests, "digests", false, "check the signed digest chain instead of the receipts")
@@ -159,7 +161,7 @@ func connect(ctx context.Context, o options) (*s3.Client, error) {
 }
 
 func verify(ctx context.Context, v *verification.Verifier, o options, stdout, stderr io.Writer, terminal bool) int {
-	receipts, err := v.ReceiptKeys(ctx, o.keys)
+	receipts, err := v.ReceiptKeysUnder(ctx, o.prefix, o.keys)
 	if err != nil {
 		fmt.Fprintf(stderr, "provenance verify: %v\n", err)
 		return exitUsage
@@ -174,7 +176,7 @@ func verify(ctx context.Context, v *verification.Verifier, o options, stdout, st
 	if terminal && len(receipts) > 0 {
 		fmt.Fprintln(stderr)
 	}
-	if len(o.keys) == 0 {
+	if len(o.keys) == 0 && o.prefix == "" {
 		none, err := v.Unreceipted(ctx, receipts)
 		if err != nil {
 			fmt.Fprintf(stderr, "provenance verify: %v\n", err)

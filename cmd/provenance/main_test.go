@@ -73,7 +73,7 @@ func TestVerifyBeforeAndAfterBackfill(t *testing.T) {
 	common := []string{"--bucket", bucket, "--endpoint", endpoint, "--path-style"}
 
 	code, out, _ := cli(append([]string{"verify"}, common...)...)
-	if code != exitProblems || strings.Count(out, "NO_RECEIPT") != 2 {
+	if code != exitProblems || strings.Count(out, "NO_RECEIPT ") != 2 {
 		t.Fatalf("verify before backfill: exit %d\n%s\nwant exit 1 and two NO_RECEIPT lines", code, out)
 	}
 	if code, out, errs := cli(append([]string{"backfill"}, common...)...); code != exitOK || !strings.Contains(errs, "2 receipts written") {
@@ -178,5 +178,18 @@ func TestVerifyDigestsChecksTheSignedChainOffline(t *testing.T) {
 	}
 	if code, _, errs := cli("verify", "--bucket", bucket, "--digests"); code != exitUsage || !strings.Contains(errs, "--public-key") {
 		t.Errorf("no key: exit %d %q", code, errs)
+	}
+}
+
+func TestVerifyAPrefixChecksOnlyItsReceipts(t *testing.T) {
+	endpoint := server(t)
+	common := []string{"--bucket", bucket, "--endpoint", endpoint, "--path-style"}
+	if code, out, errs := cli(append([]string{"backfill"}, common...)...); code != exitOK {
+		t.Fatalf("backfill: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, _ := cli(append([]string{"verify", "--prefix", "incoming/a"}, common...)...)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitOK || len(lines) != 1 || !strings.HasPrefix(lines[0], "OK ") || !strings.Contains(lines[0], "incoming/a.csv") {
+		t.Errorf("verify --prefix incoming/a: exit %d\n%s\nwant one OK line for incoming/a.csv", code, out)
 	}
 }

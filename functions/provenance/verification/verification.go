@@ -75,7 +75,13 @@ func (v *Verifier) incoming() string {
 // ReceiptKeys lists the receipts to verify: all of them, or, when keys are
 // given, those of the given object keys.
 func (v *Verifier) ReceiptKeys(ctx context.Context, keys []string) ([]string, error) {
-	prefixes := []string{receipt.Prefix}
+	return v.ReceiptKeysUnder(ctx, "", keys)
+}
+
+// ReceiptKeysUnder lists the receipts of the object keys that start with
+// prefix (for example "incoming/2026/"), or of the given keys.
+func (v *Verifier) ReceiptKeysUnder(ctx context.Context, prefix string, keys []string) ([]string, error) {
+	prefixes := []string{receipt.Prefix + prefix}
 	if len(keys) > 0 {
 		prefixes = nil
 		for _, k := range keys {
@@ -83,12 +89,12 @@ func (v *Verifier) ReceiptKeys(ctx context.Context, keys []string) ([]string, er
 		}
 	}
 	var out []string
-	for _, prefix := range prefixes {
-		pages := s3.NewListObjectsV2Paginator(v.S3, &s3.ListObjectsV2Input{Bucket: aws.String(v.Bucket), Prefix: aws.String(prefix)})
+	for _, p := range prefixes {
+		pages := s3.NewListObjectsV2Paginator(v.S3, &s3.ListObjectsV2Input{Bucket: aws.String(v.Bucket), Prefix: aws.String(p)})
 		for pages.HasMorePages() {
 			page, err := pages.NextPage(ctx)
 			if err != nil {
-				return nil, fmt.Errorf("listing s3://%s/%s: %w", v.Bucket, prefix, err)
+				return nil, fmt.Errorf("listing s3://%s/%s: %w", v.Bucket, p, err)
 			}
 			for _, o := range page.Contents {
 				if strings.HasSuffix(aws.ToString(o.Key), ".json") {
