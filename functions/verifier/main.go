@@ -16,6 +16,7 @@ package main
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,7 +151,8 @@ func sample(keys []string, percent int, day time.Time) []string {
 	var out []string
 	for _, k := range keys {
 		h := sha256.Sum256([]byte(day.Format("2006-01-02") + "\x00" + k))
-		if int(h[0])%100 < percent {
+		if binary.BigEndian.Uint16(h[:2])%100 < uint16(percent) { //nolint:gosec // percent is 1-100
+
 			out = append(out, k)
 		}
 	}

@@ -165,7 +165,7 @@ func (r *Recorder) fingerprint(ctx context.Context, o notification.Object) (*rec
 		in.VersionId = aws.String(o.VersionID)
 	}
 	out, err := r.S3.GetObject(ctx, in)
-	if isGone(err) {
+	if IsGone(err) {
 		rc.Status = receipt.StatusMissing
 		return rc, nil
 	}
@@ -306,11 +306,7 @@ func Hash(ctx context.Context, client S3API, bucket, key, versionID string) (sha
 
 // IsGone reports whether a read failed because the object or the version
 // no longer exists.
-func IsGone(err error) bool { return isGone(err) }
-
-// isGone reports whether a read failed because the object or the version
-// no longer exists.
-func isGone(err error) bool {
+func IsGone(err error) bool {
 	if err == nil {
 		return false
 	}

@@ -40,6 +40,7 @@ const (
 	ObjectMissing  Status = "OBJECT_MISSING"  // the receipt's version is gone
 	ReceiptInvalid Status = "RECEIPT_INVALID" // the receipt cannot be read as a receipt
 	NoReceipt      Status = "NO_RECEIPT"      // an object version under the incoming prefix has no receipt
+	ReadError      Status = "READ_ERROR"      // the version could not be read (denied, throttled): not a verdict on it
 )
 
 // Result is the verdict on one receipt, or on one version without one.
@@ -109,8 +110,8 @@ func (v *Verifier) ReceiptKeysUnder(ctx context.Context, prefix string, keys []s
 // Verify checks each receipt, Concurrency at a time, calling progress (if
 // not nil) after each. Results come back in the order of receiptKeys.
 func (v *Verifier) Verify(ctx context.Context, receiptKeys []string, progress func(done, total int)) []Result {
-	workers := max(v.Concurrency, 1)
-	if v.Concurrency == 0 {
+	workers := v.Concurrency
+	if workers < 1 {
 		workers = 4
 	}
 	results := make([]Result, len(receiptKeys))
@@ -173,7 +174,7 @@ func (v *Verifier) verifyOne(ctx context.Context, key string) Result {
 	case recorder.IsGone(err):
 		res.Status, res.Detail = ObjectMissing, "the receipted version no longer exists"
 	case err != nil:
-		res.Status, res.Detail = ObjectMissing, "reading the version: "+err.Error()
+		res.Status, res.Detail = ReadError, "reading the version: "+err.Error()
 	case sha != rc.SHA256 || size != rc.Size:
 		res.Status, res.Actual = Mismatch, sha
 		res.Detail = fmt.Sprintf("receipt says %d bytes, the version has %d", rc.Size, size)

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
@@ -207,4 +209,27 @@ func TestBackfillIsIdempotentAndResumes(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAReadThatS3RefusesIsNotCalledAMissingObject(t *testing.T) {
+	s := servers(t)["gofakes3"](t)
+	s.receipted("incoming/denied.csv", "x")
+	v := &Verifier{S3: deniedReads{s.client}, Bucket: s.bucket}
+	keys, err := v.ReceiptKeys(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := v.Verify(context.Background(), keys, nil); len(r) != 1 || r[0].Status != ReadError {
+		t.Errorf("verdicts = %+v, want READ_ERROR", r)
+	}
+}
+
+// deniedReads refuses reads of uploads, as S3 does without s3:GetObject.
+type deniedReads struct{ *s3.Client }
+
+func (d deniedReads) GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	if strings.HasPrefix(aws.ToString(in.Key), "incoming/") {
+		return nil, &smithy.GenericAPIError{Code: "AccessDenied", Message: "denied"}
+	}
+	return d.Client.GetObject(ctx, in, opts...)
 }
