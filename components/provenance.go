@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
@@ -228,65 +227,27 @@ func NewProvenanceFunction(ctx *pulumi.Context, name string, args *ProvenanceFun
 		return nil, err
 	}
 
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(args.LogGroupName()),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		KmsKeyId:        args.KMSKeyARN,
-		Tags:            pulumi.ToStringMap(args.Tags),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
-	trust, err := lambdaTrustPolicy(account).JSON()
-	if err != nil {
-		return nil, err
-	}
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(trust),
-		Description:      pulumi.String("Execution role of the provenance function " + args.FunctionName),
-		Tags:             pulumi.ToStringMap(args.Tags),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
-		Role: role.ID(),
-		Policy: args.KMSKeyARN.ToStringOutput().ApplyT(func(keyARN string) (string, error) {
-			return provenanceRolePolicy(account, bucketARN, args.IncomingPrefix, keyARN, queueARN, logGroupARN, args.ReceiptLockMode != "").JSON()
-		}).(pulumi.StringOutput),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
 	env := pulumi.StringMap{"INCOMING_PREFIX": pulumi.String(args.IncomingPrefix)}
 	if args.ReceiptLockMode != "" {
 		env["RECEIPT_LOCK_MODE"] = pulumi.String(args.ReceiptLockMode)
 		env["RECEIPT_LOCK_DAYS"] = pulumi.Sprintf("%d", args.ReceiptLockDays)
 	}
-	fnArgs := &lambda.FunctionArgs{
-		Name:          pulumi.String(args.FunctionName),
-		Description:   pulumi.String("Writes a SHA-256 provenance receipt for every object created under " + args.IncomingPrefix),
-		Role:          role.Arn,
-		Runtime:       pulumi.String("provided.al2023"),
-		Handler:       pulumi.String("bootstrap"),
-		Architectures: pulumi.StringArray{pulumi.String("arm64")},
-		Code:          args.Code,
-		MemorySize:    pulumi.Int(args.MemoryMB),
-		Timeout:       pulumi.Int(args.TimeoutSeconds),
-		Environment:   &lambda.FunctionEnvironmentArgs{Variables: env},
-		LoggingConfig: &lambda.FunctionLoggingConfigArgs{
-			LogFormat: pulumi.String("JSON"),
-			LogGroup:  logGroup.Name,
-		},
-		Tags: pulumi.ToStringMap(args.Tags),
-	}
-	if args.ReservedConcurrency >= 0 {
-		fnArgs.ReservedConcurrentExecutions = pulumi.Int(args.ReservedConcurrency)
-	}
-	fn, err := lambda.NewFunction(ctx, name+"-function", fnArgs, parent,
-		pulumi.DependsOn([]pulumi.Resource{rolePolicy, logGroup}))
+	fn, err := newGoFunction(ctx, name, goFunction{
+		Name:                args.FunctionName,
+		Description:         "Writes a SHA-256 provenance receipt for every object created under " + args.IncomingPrefix,
+		Account:             account,
+		Code:                args.Code,
+		MemoryMB:            args.MemoryMB,
+		TimeoutSeconds:      args.TimeoutSeconds,
+		ReservedConcurrency: args.ReservedConcurrency,
+		Env:                 env,
+		KMSKeyARN:           args.KMSKeyARN,
+		LogRetentionDays:    args.LogRetentionDays,
+		Policy: args.KMSKeyARN.ToStringOutput().ApplyT(func(keyARN string) (string, error) {
+			return provenanceRolePolicy(account, bucketARN, args.IncomingPrefix, keyARN, queueARN, logGroupARN, args.ReceiptLockMode != "").JSON()
+		}).(pulumi.StringOutput),
+		Tags: args.Tags,
+	}, parent)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -140,59 +139,29 @@ func NewReceiptVerifier(ctx *pulumi.Context, name string, args *ReceiptVerifierA
 		return nil, err
 	}
 
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(args.LogGroupName()),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		KmsKeyId:        args.KMSKeyARN,
-		Tags:            pulumi.ToStringMap(args.Tags),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
-	trust, err := lambdaTrustPolicy(account).JSON()
-	if err != nil {
-		return nil, err
-	}
-	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(trust),
-		Description:      pulumi.String("Execution role of the receipt verifier " + args.FunctionName),
-		Tags:             pulumi.ToStringMap(args.Tags),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
 	bucketARN := account.BucketARN(args.RawBucketName)
 	logGroupARN := account.LogGroupARN(args.LogGroupName())
-	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
-		Role: role.ID(),
-		Policy: pulumi.All(args.KMSKeyARN, key.Arn).ApplyT(func(v []any) (string, error) {
-			return verifierRolePolicy(account, bucketARN, args.IncomingPrefix, v[0].(string), v[1].(string), logGroupARN).JSON()
-		}).(pulumi.StringOutput),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
-	fn, err := lambda.NewFunction(ctx, name+"-function", &lambda.FunctionArgs{
-		Name:          pulumi.String(args.FunctionName),
-		Description:   pulumi.String("Re-verifies provenance receipts, writes reports and signs the daily digest"),
-		Role:          role.Arn,
-		Runtime:       pulumi.String("provided.al2023"),
-		Handler:       pulumi.String("bootstrap"),
-		Architectures: pulumi.StringArray{pulumi.String("arm64")},
-		Code:          args.Code,
-		MemorySize:    pulumi.Int(1024),
-		Timeout:       pulumi.Int(900),
-		Environment: &lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{
+	fn, err := newGoFunction(ctx, name, goFunction{
+		Name:                args.FunctionName,
+		Description:         "Re-verifies provenance receipts, writes reports and signs the daily digest",
+		Account:             account,
+		Code:                args.Code,
+		MemoryMB:            1024,
+		TimeoutSeconds:      900,
+		ReservedConcurrency: -1,
+		Env: pulumi.StringMap{
 			"BUCKET":          pulumi.String(args.RawBucketName),
 			"INCOMING_PREFIX": pulumi.String(args.IncomingPrefix),
 			"SAMPLE_PERCENT":  pulumi.Sprintf("%d", args.SamplePercent),
 			"DIGEST_KEY_ID":   key.Arn,
-		}},
-		LoggingConfig: &lambda.FunctionLoggingConfigArgs{LogFormat: pulumi.String("JSON"), LogGroup: logGroup.Name},
-		Tags:          pulumi.ToStringMap(args.Tags),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{rolePolicy, logGroup}))
+		},
+		KMSKeyARN:        args.KMSKeyARN,
+		LogRetentionDays: args.LogRetentionDays,
+		Policy: pulumi.All(args.KMSKeyARN, key.Arn).ApplyT(func(v []any) (string, error) {
+			return verifierRolePolicy(account, bucketARN, args.IncomingPrefix, v[0].(string), v[1].(string), logGroupARN).JSON()
+		}).(pulumi.StringOutput),
+		Tags: args.Tags,
+	}, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +192,7 @@ func NewReceiptVerifier(ctx *pulumi.Context, name string, args *ReceiptVerifierA
 	}
 
 	if _, err := cloudwatch.NewLogMetricFilter(ctx, name+"-problems", &cloudwatch.LogMetricFilterArgs{
-		LogGroupName: logGroup.Name,
+		LogGroupName: pulumi.String(args.LogGroupName()),
 		Pattern:      pulumi.String(`{ $.msg = "verdict" }`),
 		MetricTransformation: &cloudwatch.LogMetricFilterMetricTransformationArgs{
 			Namespace: pulumi.String(IntegrityMetricNamespace),
@@ -231,14 +200,14 @@ func NewReceiptVerifier(ctx *pulumi.Context, name string, args *ReceiptVerifierA
 			Value:     pulumi.String("1"),
 			Unit:      pulumi.String("Count"),
 		},
-	}, parent); err != nil {
+	}, parent, pulumi.DependsOn([]pulumi.Resource{fn})); err != nil { // fn waits for its log group
 		return nil, err
 	}
 	for _, a := range []alarm{{
 		name:        name + "-integrity-alarm",
 		description: "Scheduled verification found a receipt that does not match its object, a missing object, an invalid receipt, or an upload without a receipt: see the report table.",
 		namespace:   IntegrityMetricNamespace, metric: IntegrityMetricName, statistic: "Sum",
-		after: logGroup,
+		after: fn,
 	}, {
 		name:        name + "-errors-alarm",
 		description: fmt.Sprintf("The receipt verifier %s failed a run; its log group says why.", args.FunctionName),
