@@ -15,6 +15,7 @@ const AccessLogBucketType = "secure-data-pipeline:storage:AccessLogBucket"
 
 // AccessLogBucketArgs configures an AccessLogBucket.
 type AccessLogBucketArgs struct {
+	DataProtection
 	// BucketName is the globally unique S3 bucket name.
 	BucketName string
 	// Account is where the bucket lives; only its buckets may deliver logs.
@@ -24,19 +25,6 @@ type AccessLogBucketArgs struct {
 	SourceBuckets []string
 	// ExpirationDays is how long access logs are kept.
 	ExpirationDays int
-	// NoncurrentVersionExpirationDays is how long overwritten or deleted
-	// log versions are kept.
-	NoncurrentVersionExpirationDays int
-	// AbortIncompleteMultipartUploadDays is how long an unfinished
-	// multipart upload may keep its parts.
-	AbortIncompleteMultipartUploadDays int
-	// ForceDestroy lets `pulumi destroy` delete the bucket with its logs.
-	// Optional; default false.
-	ForceDestroy bool
-	// Protect makes Pulumi refuse to delete the bucket. Optional.
-	Protect bool
-	// Tags are added to the bucket. Optional.
-	Tags map[string]string
 }
 
 // Validate reports the first missing or out-of-range field and how to fix it.
@@ -58,15 +46,10 @@ func (a *AccessLogBucketArgs) Validate() error {
 			return fmt.Errorf("access-log bucket: %w", err)
 		}
 	}
-	switch {
-	case a.ExpirationDays < 1:
+	if a.ExpirationDays < 1 {
 		return fmt.Errorf("access-log bucket: ExpirationDays is %d; set it to 1 or more", a.ExpirationDays)
-	case a.NoncurrentVersionExpirationDays < 1:
-		return fmt.Errorf("access-log bucket: NoncurrentVersionExpirationDays is %d; set it to 1 or more", a.NoncurrentVersionExpirationDays)
-	case a.AbortIncompleteMultipartUploadDays < 1:
-		return fmt.Errorf("access-log bucket: AbortIncompleteMultipartUploadDays is %d; set it to 1 or more", a.AbortIncompleteMultipartUploadDays)
 	}
-	return nil
+	return a.validate("access-log bucket")
 }
 
 // AccessLogBucket receives the S3 server access logs of the pipeline's

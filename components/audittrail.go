@@ -27,6 +27,7 @@ var trailNamePattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9._-]{1,126}[a-z
 
 // AuditTrailArgs configures an AuditTrail.
 type AuditTrailArgs struct {
+	DataProtection
 	// TrailName is the trail's name; the key and bucket policies name it.
 	TrailName string
 	// LogBucketName is the globally unique name of the bucket the trail
@@ -58,19 +59,6 @@ type AuditTrailArgs struct {
 	// ExpirationDays deletes log files after this many days; it must not be
 	// shorter than ObjectLockDays.
 	ExpirationDays int
-	// NoncurrentVersionExpirationDays is how long deleted log versions are
-	// kept once their lock has ended.
-	NoncurrentVersionExpirationDays int
-	// AbortIncompleteMultipartUploadDays is how long an unfinished
-	// multipart upload may keep its parts.
-	AbortIncompleteMultipartUploadDays int
-	// ForceDestroy lets `pulumi destroy` delete the log bucket with its
-	// logs. Optional; default false.
-	ForceDestroy bool
-	// Protect makes Pulumi refuse to delete the log bucket. Optional.
-	Protect bool
-	// Tags are added to the trail and bucket. Optional.
-	Tags map[string]string
 }
 
 // Validate reports the first missing or out-of-range field and how to fix it.
@@ -113,12 +101,8 @@ func (a *AuditTrailArgs) Validate() error {
 		return fmt.Errorf("audit trail: ExpirationDays (%d) must be greater than TransitionDays (%d)", a.ExpirationDays, a.TransitionDays)
 	case a.ExpirationDays < a.ObjectLockDays:
 		return fmt.Errorf("audit trail: ExpirationDays (%d) is shorter than ObjectLockDays (%d); locked logs can't expire before their lock ends", a.ExpirationDays, a.ObjectLockDays)
-	case a.NoncurrentVersionExpirationDays < 1:
-		return fmt.Errorf("audit trail: NoncurrentVersionExpirationDays is %d; set it to 1 or more", a.NoncurrentVersionExpirationDays)
-	case a.AbortIncompleteMultipartUploadDays < 1:
-		return fmt.Errorf("audit trail: AbortIncompleteMultipartUploadDays is %d; set it to 1 or more", a.AbortIncompleteMultipartUploadDays)
 	}
-	return nil
+	return a.validate("audit trail")
 }
 
 // AuditTrail is a CloudTrail trail that records the object-level calls on the

@@ -37,6 +37,7 @@ var (
 
 // AuditCatalogArgs configures an AuditCatalog.
 type AuditCatalogArgs struct {
+	DataProtection
 	// DatabaseName is the Glue database: lower-case letters, digits, '_'.
 	DatabaseName string
 	// WorkgroupName is the Athena workgroup.
@@ -69,17 +70,6 @@ type AuditCatalogArgs struct {
 	// Catalog encryption settings. They are one per account and region, so
 	// two stacks in one account must not both set it. Optional.
 	ManageCatalogEncryption bool
-	// NoncurrentVersionExpirationDays and AbortIncompleteMultipartUploadDays
-	// apply to the results bucket as to every bucket.
-	NoncurrentVersionExpirationDays    int
-	AbortIncompleteMultipartUploadDays int
-	// ForceDestroy lets `pulumi destroy` delete the results bucket with its
-	// results, and the workgroup with its saved queries. Optional.
-	ForceDestroy bool
-	// Protect makes Pulumi refuse to delete the results bucket. Optional.
-	Protect bool
-	// Tags are added to every taggable resource. Optional.
-	Tags map[string]string
 }
 
 // Validate reports the first missing or out-of-range field and how to fix it.
@@ -119,10 +109,8 @@ func (a *AuditCatalogArgs) Validate() error {
 		return fmt.Errorf("audit catalog: ResultsExpirationDays is %d; set it to 1 or more", a.ResultsExpirationDays)
 	case a.BytesScannedCutoff < 10_000_000:
 		return fmt.Errorf("audit catalog: BytesScannedCutoff is %d; Athena accepts 10 MB (10000000 bytes) or more", a.BytesScannedCutoff)
-	case a.NoncurrentVersionExpirationDays < 1 || a.AbortIncompleteMultipartUploadDays < 1:
-		return fmt.Errorf("audit catalog: NoncurrentVersionExpirationDays and AbortIncompleteMultipartUploadDays must be 1 or more")
 	}
-	return nil
+	return a.validate("audit catalog")
 }
 
 // AuditCatalog makes the audit trail and the receipts queryable in Athena:

@@ -80,6 +80,13 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		ReceiptLockDays:     a.ReceiptLockDays,
 	}
 
+	protection := DataProtection{
+		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
+		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
+		ForceDestroy:                       a.ForceDestroy,
+		Protect:                            *a.Protect,
+		Tags:                               a.Tags,
+	}
 	verifierName := a.ProvenanceFunctionName + "-v"
 	verifierLogGroup := "/aws/lambda/" + verifierName
 
@@ -99,54 +106,42 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 	}
 
 	c.AccessLogs, err = NewAccessLogBucket(ctx, name+"-access-logs", &AccessLogBucketArgs{
-		BucketName:                         a.AccessLogBucketName,
-		Account:                            account,
-		SourceBuckets:                      []string{a.RawBucketName, a.LogBucketName, a.AthenaResultsBucketName},
-		ExpirationDays:                     a.AccessLogExpirationDays,
-		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
-		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
-		ForceDestroy:                       a.ForceDestroy,
-		Protect:                            *a.Protect,
-		Tags:                               a.Tags,
+		BucketName:     a.AccessLogBucketName,
+		Account:        account,
+		SourceBuckets:  []string{a.RawBucketName, a.LogBucketName, a.AthenaResultsBucketName},
+		ExpirationDays: a.AccessLogExpirationDays,
+		DataProtection: protection,
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 
 	c.Raw, err = NewRawBucket(ctx, name+"-raw", &RawBucketArgs{
-		BucketName:                         a.RawBucketName,
-		Account:                            account,
-		KMSKeyARN:                          c.Key.KeyARN,
-		AccessLogBucket:                    c.AccessLogs.BucketName,
-		Prefixes:                           []string{IncomingPrefix, ProcessedPrefix, TestPrefix},
-		ObjectLock:                         true,
-		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
-		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
-		ForceDestroy:                       a.ForceDestroy,
-		Protect:                            *a.Protect,
-		Tags:                               a.Tags,
+		BucketName:      a.RawBucketName,
+		Account:         account,
+		KMSKeyARN:       c.Key.KeyARN,
+		AccessLogBucket: c.AccessLogs.BucketName,
+		Prefixes:        []string{IncomingPrefix, ProcessedPrefix, TestPrefix},
+		ObjectLock:      true,
+		DataProtection:  protection,
 	}, parent)
 	if err != nil {
 		return nil, err
 	}
 
 	c.Audit, err = NewAuditTrail(ctx, name+"-audit", &AuditTrailArgs{
-		TrailName:                          a.TrailName,
-		LogBucketName:                      a.LogBucketName,
-		Account:                            account,
-		KMSKeyARN:                          c.Key.KeyARN,
-		DataEventBucketNames:               []string{a.RawBucketName},
-		RecordManagementEvents:             *a.RecordManagementEvents,
-		AccessLogBucket:                    c.AccessLogs.BucketName,
-		ObjectLockMode:                     a.ObjectLockMode,
-		ObjectLockDays:                     a.ObjectLockDays,
-		TransitionDays:                     a.LogTransitionDays,
-		ExpirationDays:                     a.LogExpirationDays,
-		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
-		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
-		ForceDestroy:                       a.ForceDestroy,
-		Protect:                            *a.Protect,
-		Tags:                               a.Tags,
+		TrailName:              a.TrailName,
+		LogBucketName:          a.LogBucketName,
+		Account:                account,
+		KMSKeyARN:              c.Key.KeyARN,
+		DataEventBucketNames:   []string{a.RawBucketName},
+		RecordManagementEvents: *a.RecordManagementEvents,
+		AccessLogBucket:        c.AccessLogs.BucketName,
+		ObjectLockMode:         a.ObjectLockMode,
+		ObjectLockDays:         a.ObjectLockDays,
+		TransitionDays:         a.LogTransitionDays,
+		ExpirationDays:         a.LogExpirationDays,
+		DataProtection:         protection,
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -164,25 +159,21 @@ func NewSecurePipeline(ctx *pulumi.Context, name string, args *SecurePipelineArg
 		regions = []string{account.Region}
 	}
 	c.Catalog, err = NewAuditCatalog(ctx, name+"-catalog", &AuditCatalogArgs{
-		DatabaseName:                       a.GlueDatabaseName,
-		WorkgroupName:                      a.AthenaWorkgroupName,
-		Account:                            account,
-		LogBucketName:                      a.LogBucketName,
-		RawBucketName:                      a.RawBucketName,
-		IncomingPrefix:                     IncomingPrefix,
-		Regions:                            regions,
-		ProjectionStartDate:                a.ProjectionStartDate,
-		KMSKeyARN:                          c.Key.KeyARN,
-		ResultsBucketName:                  a.AthenaResultsBucketName,
-		ResultsExpirationDays:              a.AthenaResultsExpirationDays,
-		BytesScannedCutoff:                 a.AthenaBytesScannedCutoffMiB << 20,
-		AccessLogBucket:                    c.AccessLogs.BucketName,
-		ManageCatalogEncryption:            a.ManageGlueCatalogEncryption,
-		NoncurrentVersionExpirationDays:    a.NoncurrentVersionExpirationDays,
-		AbortIncompleteMultipartUploadDays: a.AbortIncompleteMultipartUploadDays,
-		ForceDestroy:                       a.ForceDestroy,
-		Protect:                            *a.Protect,
-		Tags:                               a.Tags,
+		DatabaseName:            a.GlueDatabaseName,
+		WorkgroupName:           a.AthenaWorkgroupName,
+		Account:                 account,
+		LogBucketName:           a.LogBucketName,
+		RawBucketName:           a.RawBucketName,
+		IncomingPrefix:          IncomingPrefix,
+		Regions:                 regions,
+		ProjectionStartDate:     a.ProjectionStartDate,
+		KMSKeyARN:               c.Key.KeyARN,
+		ResultsBucketName:       a.AthenaResultsBucketName,
+		ResultsExpirationDays:   a.AthenaResultsExpirationDays,
+		BytesScannedCutoff:      a.AthenaBytesScannedCutoffMiB << 20,
+		AccessLogBucket:         c.AccessLogs.BucketName,
+		ManageCatalogEncryption: a.ManageGlueCatalogEncryption,
+		DataProtection:          protection,
 	}, parent)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ const RawBucketType = "secure-data-pipeline:storage:RawBucket"
 // RawBucketArgs configures a RawBucket. Every field is required unless it
 // says otherwise; SecurePipelineArgs fills them from its defaults.
 type RawBucketArgs struct {
+	DataProtection
 	// BucketName is the globally unique S3 bucket name.
 	BucketName string
 	// Account is where the bucket lives; its ARNs are built from it.
@@ -29,23 +30,10 @@ type RawBucketArgs struct {
 	// Prefixes are created as empty folder objects, as the runbook does, so
 	// that consoles and ETL tools show the layout before the first upload.
 	Prefixes []string
-	// NoncurrentVersionExpirationDays is how long an overwritten or deleted
-	// version is kept before it expires.
-	NoncurrentVersionExpirationDays int
-	// AbortIncompleteMultipartUploadDays is how long an unfinished
-	// multipart upload may keep its parts.
-	AbortIncompleteMultipartUploadDays int
 	// ObjectLock enables S3 Object Lock on the bucket without a default
 	// retention, so that writers (the provenance function) can lock what
 	// they write. Optional.
 	ObjectLock bool
-	// ForceDestroy lets `pulumi destroy` delete a bucket that still holds
-	// objects. Optional; default false.
-	ForceDestroy bool
-	// Protect makes Pulumi refuse to delete the bucket. Optional.
-	Protect bool
-	// Tags are added to the bucket. Optional.
-	Tags map[string]string
 }
 
 // Validate reports the first missing or out-of-range field and how to fix it.
@@ -64,10 +52,9 @@ func (a *RawBucketArgs) Validate() error {
 		return fmt.Errorf("raw bucket: KMSKeyARN is required; pass the ARN of the pipeline key")
 	case a.AccessLogBucket == nil:
 		return fmt.Errorf("raw bucket: AccessLogBucket is required; pass the name of the server-access-log bucket")
-	case a.NoncurrentVersionExpirationDays < 1:
-		return fmt.Errorf("raw bucket: NoncurrentVersionExpirationDays is %d; set it to 1 or more", a.NoncurrentVersionExpirationDays)
-	case a.AbortIncompleteMultipartUploadDays < 1:
-		return fmt.Errorf("raw bucket: AbortIncompleteMultipartUploadDays is %d; set it to 1 or more", a.AbortIncompleteMultipartUploadDays)
+	}
+	if err := a.validate("raw bucket"); err != nil {
+		return err
 	}
 	for _, p := range a.Prefixes {
 		if len(p) < 2 || p[len(p)-1] != '/' || p[0] == '/' {
