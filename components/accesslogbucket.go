@@ -77,10 +77,8 @@ func NewAccessLogBucket(ctx *pulumi.Context, name string, args *AccessLogBucketA
 	parent := pulumi.Parent(c)
 
 	bucket, ready, err := newHardenedBucket(ctx, name, bucketSpec{
-		BucketName:   args.BucketName,
-		ForceDestroy: args.ForceDestroy,
-		Protect:      args.Protect,
-		Tags:         args.Tags,
+		BucketName:     args.BucketName,
+		DataProtection: args.DataProtection,
 	}, c)
 	if err != nil {
 		return nil, err

@@ -139,9 +139,7 @@ func NewAuditTrail(ctx *pulumi.Context, name string, args *AuditTrailArgs, opts 
 		KMSKeyARN:       args.KMSKeyARN,
 		AccessLogBucket: args.AccessLogBucket,
 		ObjectLock:      true,
-		ForceDestroy:    args.ForceDestroy,
-		Protect:         args.Protect,
-		Tags:            args.Tags,
+		DataProtection:  args.DataProtection,
 	}, c)
 	if err != nil {
 		return nil, err

@@ -21,10 +21,9 @@ type bucketSpec struct {
 	// "<BucketName>/". Nil for the access-log bucket itself.
 	AccessLogBucket pulumi.StringInput
 	// ObjectLock enables Object Lock, which S3 allows only at creation.
-	ObjectLock   bool
-	ForceDestroy bool
-	Protect      bool
-	Tags         map[string]string
+	ObjectLock bool
+	// DataProtection gives the bucket's force-destroy, protect and tags.
+	DataProtection
 }
 
 // newHardenedBucket creates the bucket "<name>-bucket" and its baseline

@@ -248,9 +248,7 @@ func NewAuditCatalog(ctx *pulumi.Context, name string, args *AuditCatalogArgs, o
 		BucketName:      args.ResultsBucketName,
 		KMSKeyARN:       args.KMSKeyARN,
 		AccessLogBucket: args.AccessLogBucket,
-		ForceDestroy:    args.ForceDestroy,
-		Protect:         args.Protect,
-		Tags:            args.Tags,
+		DataProtection:  args.DataProtection,
 	}, c)
 	if err != nil {
 		return nil, err

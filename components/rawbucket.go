@@ -92,9 +92,7 @@ func NewRawBucket(ctx *pulumi.Context, name string, args *RawBucketArgs, opts ..
 		BucketName:      args.BucketName,
 		KMSKeyARN:       args.KMSKeyARN,
 		AccessLogBucket: args.AccessLogBucket,
-		ForceDestroy:    args.ForceDestroy,
-		Protect:         args.Protect,
-		Tags:            args.Tags,
+		DataProtection:  args.DataProtection,
 	}, c)
 	if err != nil {
 		return nil, err

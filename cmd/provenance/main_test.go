@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"net"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,14 +16,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/caa304/secure-data-pipeline/functions/provenance/digest"
+	"github.com/caa304/secure-data-pipeline/tests/s3test"
 )
 
 const bucket = "sdp-cli-raw-data"
@@ -33,19 +30,13 @@ const bucket = "sdp-cli-raw-data"
 // points the AWS configuration of this test at it.
 func server(t *testing.T) string {
 	t.Helper()
-	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
-	t.Cleanup(srv.Close)
+	endpoint := s3test.Fake(t, s3mem.New())
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "testtest")
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithBaseEndpoint(srv.URL),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "testtest", "")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	c := s3test.Client(t, endpoint, "test", "testtest")
 	ctx := context.Background()
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
@@ -59,7 +50,7 @@ func server(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	return srv.URL
+	return endpoint
 }
 
 func cli(args ...string) (code int, stdout, stderr string) {
@@ -150,11 +141,7 @@ func TestMissingCredentialsSayHowToSignIn(t *testing.T) {
 
 func TestVerifyDigestsChecksTheSignedChainOffline(t *testing.T) {
 	endpoint := server(t)
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithBaseEndpoint(endpoint))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	c := s3test.Client(t, endpoint, "test", "testtest")
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	signer := digest.LocalSigner{Private: key, ID: "test"}
 	if _, err := digest.Write(context.Background(), c, signer, bucket, time.Now()); err != nil {
@@ -191,5 +178,24 @@ func TestVerifyAPrefixChecksOnlyItsReceipts(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != exitOK || len(lines) != 1 || !strings.HasPrefix(lines[0], "OK ") || !strings.Contains(lines[0], "incoming/a.csv") {
 		t.Errorf("verify --prefix incoming/a: exit %d\n%s\nwant one OK line for incoming/a.csv", code, out)
+	}
+}
+
+func TestATerminalGetsAProgressBarAndAPipePlainLines(t *testing.T) {
+	endpoint := server(t)
+	args := []string{"verify", "--bucket", bucket, "--endpoint", endpoint, "--path-style"}
+	if code, _, _ := cli(append([]string{"backfill"}, args[1:]...)...); code != exitOK {
+		t.Fatal("backfill failed")
+	}
+	var out, errs bytes.Buffer
+	if code := run(context.Background(), args, &out, &errs, true); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	if !strings.Contains(errs.String(), "\rverifying receipts ["+strings.Repeat("#", 30)+"] 2/2") {
+		t.Errorf("terminal stderr %q has no finished progress bar", errs.String())
+	}
+	_, _, plain := cli(args...)
+	if strings.Contains(plain, "\r") {
+		t.Errorf("piped stderr %q has terminal control characters", plain)
 	}
 }

@@ -10,16 +10,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/caa304/secure-data-pipeline/functions/provenance/digest"
@@ -27,19 +23,13 @@ import (
 	"github.com/caa304/secure-data-pipeline/functions/provenance/receipt"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/recorder"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/verification"
+	"github.com/caa304/secure-data-pipeline/tests/s3test"
 )
 
 const bucket = "sdp-verifier-raw-data"
 
 func TestAScheduledRunReportsEveryVerdictLogsProblemsAndSignsYesterdaysDigest(t *testing.T) {
-	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
-	defer srv.Close()
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(srv.URL),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "testtest", "")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	c := s3test.Client(t, s3test.Fake(t, s3mem.New()), "test", "testtest")
 	ctx := context.Background()
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)

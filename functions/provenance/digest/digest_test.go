@@ -8,15 +8,12 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -24,6 +21,7 @@ import (
 	"github.com/caa304/secure-data-pipeline/functions/provenance/notification"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/receipt"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/recorder"
+	"github.com/caa304/secure-data-pipeline/tests/s3test"
 )
 
 const bucket = "sdp-digest-raw-data"
@@ -50,14 +48,8 @@ var day1, day2 = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC), time.Date(2026,
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	c := &clock{now: day1}
-	srv := httptest.NewServer(gofakes3.New(s3mem.New(s3mem.WithTimeSource(c)), gofakes3.WithTimeSource(c), gofakes3.WithTimeSkewLimit(0)).Server())
-	t.Cleanup(srv.Close)
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(srv.URL),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "testtest", "")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	endpoint := s3test.Fake(t, s3mem.New(s3mem.WithTimeSource(c)), gofakes3.WithTimeSource(c), gofakes3.WithTimeSkewLimit(0))
+	client := s3test.Client(t, endpoint, "test", "testtest")
 	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
 	}

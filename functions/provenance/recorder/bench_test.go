@@ -7,21 +7,18 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net/http/httptest"
 	"os"
 	"runtime"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/caa304/secure-data-pipeline/functions/provenance/internal/heapwatch"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/notification"
+	"github.com/caa304/secure-data-pipeline/tests/s3test"
 )
 
 // BenchmarkReadPath measures how fast the recorder hashes an object it
@@ -123,25 +120,10 @@ func benchServer(b *testing.B, server string) (*s3.Client, string) {
 	b.Helper()
 	endpoint, access, secret := os.Getenv("SDP_S3_ENDPOINT"), os.Getenv("SDP_S3_ACCESS_KEY"), os.Getenv("SDP_S3_SECRET_KEY")
 	if server == "gofakes3" {
-		srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
-		b.Cleanup(srv.Close)
-		endpoint, access, secret = srv.URL, "test", "testtest"
+		endpoint, access, secret = s3test.Fake(b, s3mem.New()), "test", "testtest"
 	}
-	cfg, err := config.LoadDefaultConfig(context.Background(),
-		config.WithRegion("us-east-1"),
-		config.WithBaseEndpoint(endpoint),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(access, secret, "")))
-	if err != nil {
-		b.Fatal(err)
-	}
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	name := make([]byte, 6)
-	_, _ = rand.Read(name)
-	bucket := "sdp-bench-" + hex.EncodeToString(name)
-	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		b.Fatal(err)
-	}
-	return client, bucket
+	client := s3test.Client(b, endpoint, access, secret)
+	return client, s3test.Bucket(b, client, "sdp-bench-", false)
 }
 
 func bytesReader(b []byte) io.ReadSeeker { return &byteSeeker{b: b} }

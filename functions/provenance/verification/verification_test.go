@@ -3,9 +3,6 @@ package verification
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -13,17 +10,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
-	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/caa304/secure-data-pipeline/functions/provenance/notification"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/receipt"
 	"github.com/caa304/secure-data-pipeline/functions/provenance/recorder"
+	"github.com/caa304/secure-data-pipeline/tests/s3test"
 )
 
 // servers are the S3 servers the tests run against: gofakes3 in the test
@@ -32,9 +26,7 @@ import (
 func servers(t *testing.T) map[string]func(*testing.T) *store {
 	t.Helper()
 	out := map[string]func(*testing.T) *store{"gofakes3": func(t *testing.T) *store {
-		srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
-		t.Cleanup(srv.Close)
-		return newStore(t, srv.URL, "test", "testtest")
+		return newStore(t, s3test.Fake(t, s3mem.New()), "test", "testtest")
 	}}
 	if endpoint := os.Getenv("SDP_S3_ENDPOINT"); endpoint != "" {
 		out["versitygw"] = func(t *testing.T) *store {
@@ -54,23 +46,8 @@ type store struct {
 
 func newStore(t *testing.T, endpoint, access, secret string) *store {
 	t.Helper()
-	cfg, err := config.LoadDefaultConfig(context.Background(), config.WithRegion("us-east-1"), config.WithBaseEndpoint(endpoint),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(access, secret, "")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	ctx := context.Background()
-	name := make([]byte, 6)
-	_, _ = rand.Read(name)
-	bucket := "sdp-verify-" + hex.EncodeToString(name)
-	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
-		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
-		t.Fatal(err)
-	}
+	c := s3test.Client(t, endpoint, access, secret)
+	bucket := s3test.Bucket(t, c, "sdp-verify-", true)
 	return &store{t: t, bucket: bucket, client: c, rec: &recorder.Recorder{S3: c, Now: func() time.Time { return time.Unix(0, 0) }}}
 }
 
